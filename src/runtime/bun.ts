@@ -1,0 +1,2 @@
+// omnirtc/bun — the bun UDP adapter (filled by the ICE/adapters issue).
+export {};

@@ -1,0 +1,2 @@
+// omnirtc/node — the node UDP adapter (filled by the ICE/adapters issue).
+export {};

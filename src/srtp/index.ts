@@ -1,0 +1,3 @@
+// omnirtc/srtp — public surface of this protocol module. Filled by its own issue;
+// nothing here pretends to work before then.
+export {};

@@ -1,0 +1,9 @@
+// The same under Node CommonJS: require() of the package's CJS build.
+const { crc32, crc32c } = require('omnirtc');
+const data = new TextEncoder().encode('123456789');
+const got = [crc32(data), crc32c(data)];
+if (got[0] !== 0xcbf43926 || got[1] !== 0xe3069283) {
+  console.error('checksum mismatch', got);
+  process.exit(1);
+}
+console.log(`ok crc32=${got[0].toString(16)} crc32c=${got[1].toString(16)}`);
