@@ -32,3 +32,5 @@ export function crc32c(crc: u32, len: i32): u32 {
 function clampLength(len: i32): usize {
   return <usize>(len < 0 ? 0 : len > IO_REGION_SIZE ? IO_REGION_SIZE : len);
 }
+
+export * from './crypto/exports';

@@ -1,0 +1,94 @@
+// AES-GCM (NIST SP 800-38D, 96-bit nonce, 128-bit tag) through the WebAssembly core,
+// for DTLS 1.2 record protection (RFC 5288, TLS_ECDHE_*_WITH_AES_128/256_GCM_*).
+//
+// Keys live in a bounded table in the core's linear memory (assembly/crypto/
+// gcm-key-table.ts): at most GCM_KEY_SLOTS = 512 keys alive per process, 4.3 KiB each
+// (round keys and a GHASH table). A key holds its slot until dispose(); creating one
+// more than the bound throws a QuotaExceededError.
+import { wasmCore } from './instance.js';
+
+interface GcmExports {
+  gcmKeyNew(keyLen: number): number;
+  gcmKeyFree(handle: number): number;
+  gcmSeal(handle: number, aadLen: number, len: number): number;
+  gcmOpen(handle: number, aadLen: number, sealedLen: number): number;
+}
+
+/** Keys alive at once in one process (the core's table bound). */
+export const GCM_KEY_SLOTS = 512;
+const DATA_OFFSET = 16; // nonce (12) | spare (4) | AAD | data — assembly/crypto/exports.ts
+const TAG_LENGTH = 16;
+const NONCE_LENGTH = 12;
+
+export class AesGcmKey {
+  #handle: number;
+  readonly #fns: GcmExports;
+  readonly #io: Uint8Array;
+
+  /** key: 16 bytes (AES-128) or 32 bytes (AES-256). */
+  constructor(key: Uint8Array) {
+    if (!(key instanceof Uint8Array) || (key.length !== 16 && key.length !== 32)) {
+      throw new DOMException('AES-GCM key must be a Uint8Array of 16 or 32 bytes', 'InvalidAccessError');
+    }
+    const core = wasmCore();
+    this.#fns = core.fns as unknown as GcmExports;
+    this.#io = core.io;
+    this.#io.set(key);
+    const handle = this.#fns.gcmKeyNew(key.length);
+    this.#io.fill(0, 0, key.length);
+    if (handle < 0) {
+      throw new DOMException(
+        `no free AES-GCM key slot (${GCM_KEY_SLOTS} keys alive): dispose() keys that are no longer used`,
+        'QuotaExceededError',
+      );
+    }
+    this.#handle = handle;
+  }
+
+  /** Encrypts plaintext; returns ciphertext || 16-byte tag. */
+  seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    this.#check(nonce, aad, plaintext.length + TAG_LENGTH);
+    const io = this.#io;
+    io.set(nonce, 0);
+    io.set(aad, DATA_OFFSET);
+    const at = DATA_OFFSET + aad.length;
+    io.set(plaintext, at);
+    const n = this.#fns.gcmSeal(this.#handle, aad.length, plaintext.length);
+    if (n < 0) throw new DOMException('AES-GCM seal failed', 'OperationError');
+    return io.slice(at, at + n);
+  }
+
+  /** Verifies and decrypts ciphertext || tag; null when authentication fails. */
+  open(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null {
+    this.#check(nonce, aad, sealed.length);
+    if (sealed.length < TAG_LENGTH) return null;
+    const io = this.#io;
+    io.set(nonce, 0);
+    io.set(aad, DATA_OFFSET);
+    const at = DATA_OFFSET + aad.length;
+    io.set(sealed, at);
+    const n = this.#fns.gcmOpen(this.#handle, aad.length, sealed.length);
+    if (n < 0) return null;
+    return io.slice(at, at + n);
+  }
+
+  /** Wipes the key and frees its slot; the object is unusable afterwards. */
+  dispose(): void {
+    if (this.#handle < 0) return;
+    this.#fns.gcmKeyFree(this.#handle);
+    this.#handle = -1;
+  }
+
+  #check(nonce: Uint8Array, aad: Uint8Array, bodyLength: number): void {
+    if (this.#handle < 0) throw new DOMException('AES-GCM key was disposed', 'InvalidStateError');
+    if (nonce.length !== NONCE_LENGTH) {
+      throw new DOMException('AES-GCM nonce must be 12 bytes', 'InvalidAccessError');
+    }
+    if (DATA_OFFSET + aad.length + bodyLength > this.#io.length) {
+      throw new DOMException(
+        `AES-GCM message too large: AAD + data + tag must fit ${this.#io.length - DATA_OFFSET} bytes`,
+        'OperationError',
+      );
+    }
+  }
+}
