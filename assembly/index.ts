@@ -34,3 +34,4 @@ function clampLength(len: i32): usize {
 }
 
 export * from './crypto/exports';
+export * from './rtp/exports';
