@@ -565,6 +565,11 @@ export class IceAgent {
 
   // --- inspection ---------------------------------------------------------------------
 
+  /** TURN servers configured with transport 'tcp': the caller connects them (addTurnTcpSocket). */
+  get tcpTurnServers(): IceTurnServer[] {
+    return this.turnServers.filter((t) => t.transport === 'tcp');
+  }
+
   get localCandidates(): IceCandidate[] {
     return this.locals.map((l) => l.candidate);
   }

@@ -1,2 +1,178 @@
-// omnirtc/deno — the deno UDP adapter (filled by the ICE/adapters issue).
-export {};
+// omnirtc/deno — the Deno network adapter: Deno.listenDatagram (needs --unstable-net)
+// for UDP, Deno.connect for TURN over TCP, Deno.networkInterfaces (needs --allow-sys).
+import { type TransportAddress, ipFamily } from '../stun/address.js';
+import type { NetworkAdapter, TcpConnection, TcpConnectOptions, UdpBindOptions, UdpSocket } from './udp.js';
+
+// The few Deno APIs used here, typed locally so the package needs no Deno type package.
+interface DenoNetAddr {
+  transport: string;
+  hostname: string;
+  port: number;
+}
+interface DenoDatagramConn {
+  readonly addr: DenoNetAddr;
+  send(p: Uint8Array, addr: DenoNetAddr): Promise<number>;
+  receive(p?: Uint8Array): Promise<[Uint8Array, DenoNetAddr]>;
+  close(): void;
+}
+interface DenoConn {
+  readonly localAddr: DenoNetAddr;
+  read(p: Uint8Array): Promise<number | null>;
+  write(p: Uint8Array): Promise<number>;
+  close(): void;
+  setNoDelay?(nodelay?: boolean): void;
+}
+interface DenoNamespace {
+  listenDatagram?(opts: { hostname: string; port: number; transport: 'udp' }): DenoDatagramConn;
+  connect(opts: { hostname: string; port: number; transport: 'tcp' }): Promise<DenoConn>;
+  networkInterfaces(): { family: 'IPv4' | 'IPv6'; address: string }[];
+}
+
+function deno(): DenoNamespace {
+  const d = (globalThis as unknown as { Deno?: DenoNamespace }).Deno;
+  if (!d) throw new DOMException('omnirtc/deno needs the Deno runtime', 'NotSupportedError');
+  return d;
+}
+
+function family(ip: string): 4 | 6 {
+  const f = ipFamily(ip);
+  if (!f) throw new DOMException(`not an IP address: ${ip} (pass IP literals, not host names)`, 'InvalidAccessError');
+  return f;
+}
+
+class DenoUdpSocket implements UdpSocket {
+  readonly stats = { sent: 0, received: 0, sendErrors: 0 };
+  private closed = false;
+
+  constructor(
+    private readonly conn: DenoDatagramConn,
+    readonly localAddress: TransportAddress,
+    onMessage: UdpBindOptions['onMessage'],
+  ) {
+    void this.loop(onMessage);
+  }
+
+  private async loop(onMessage: UdpBindOptions['onMessage']): Promise<void> {
+    while (!this.closed) {
+      let got: [Uint8Array, DenoNetAddr];
+      try {
+        got = await this.conn.receive();
+      } catch {
+        if (this.closed) return;
+        continue;
+      }
+      this.stats.received++;
+      const [data, from] = got;
+      const f = ipFamily(from.hostname) ?? 4;
+      onMessage(data, { address: from.hostname, port: from.port, family: f });
+    }
+  }
+
+  send(bytes: Uint8Array, to: TransportAddress): void {
+    this.stats.sent++;
+    this.conn.send(bytes, { transport: 'udp', hostname: to.address, port: to.port }).catch(() => {
+      this.stats.sendErrors++;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.conn.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+class DenoTcpConnection implements TcpConnection {
+  private closed = false;
+  private writing: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly conn: DenoConn,
+    readonly localAddress: TransportAddress,
+    readonly remoteAddress: TransportAddress,
+    opts: TcpConnectOptions,
+  ) {
+    void this.loop(opts);
+  }
+
+  private async loop(opts: TcpConnectOptions): Promise<void> {
+    const buf = new Uint8Array(65536);
+    try {
+      for (;;) {
+        const n = await this.conn.read(buf);
+        if (n === null) break;
+        opts.onData(buf.slice(0, n));
+      }
+    } catch {
+      // connection reset
+    }
+    this.closed = true;
+    opts.onClose?.();
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.closed) return;
+    // Writes are chained so frames never interleave.
+    this.writing = this.writing.then(async () => {
+      let off = 0;
+      while (off < bytes.length) off += await this.conn.write(bytes.subarray(off));
+    }).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    await this.writing;
+    if (!this.closed) {
+      this.closed = true;
+      try {
+        this.conn.close();
+      } catch {
+        // already closed
+      }
+    }
+  }
+}
+
+export const denoAdapter: NetworkAdapter = {
+  runtime: 'deno',
+
+  async bindUdp(opts: UdpBindOptions): Promise<UdpSocket> {
+    const fam = family(opts.address);
+    const d = deno();
+    if (!d.listenDatagram) throw new DOMException('Deno.listenDatagram is missing: run deno with --unstable-net', 'NotSupportedError');
+    const conn = d.listenDatagram({ hostname: opts.address, port: opts.port ?? 0, transport: 'udp' });
+    return new DenoUdpSocket(conn, { address: opts.address, port: conn.addr.port, family: fam }, opts.onMessage);
+  },
+
+  async connectTcp(opts: TcpConnectOptions): Promise<TcpConnection> {
+    const fam = family(opts.address);
+    const conn = await deno().connect({ hostname: opts.address, port: opts.port, transport: 'tcp' });
+    conn.setNoDelay?.(true);
+    return new DenoTcpConnection(
+      conn,
+      { address: conn.localAddr.hostname, port: conn.localAddr.port, family: fam },
+      { address: opts.address, port: opts.port, family: fam },
+      opts,
+    );
+  },
+
+  interfaceAddresses() {
+    return deno()
+      .networkInterfaces()
+      .map((i) => {
+        const fam: 4 | 6 = i.family === 'IPv6' ? 6 : 4;
+        // Deno reports no "internal" flag: loopback addresses are the internal ones.
+        const internal = fam === 4 ? i.address.startsWith('127.') : i.address === '::1';
+        return { address: i.address, family: fam, internal };
+      });
+  },
+};
+
+export default denoAdapter;
+export * from './udp.js';
+export * from './driver.js';
+export * from './ice-runner.js';
+export { detectRuntime, loadAdapter } from './detect.js';

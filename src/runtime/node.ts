@@ -1,2 +1,127 @@
-// omnirtc/node — the node UDP adapter (filled by the ICE/adapters issue).
-export {};
+// omnirtc/node — the Node.js network adapter: node:dgram for UDP, node:net for TURN over TCP.
+import { type Socket as DgramSocket, createSocket } from 'node:dgram';
+import { type Socket as NetSocket, connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { type TransportAddress, ipFamily } from '../stun/address.js';
+import type { NetworkAdapter, TcpConnection, TcpConnectOptions, UdpBindOptions, UdpSocket } from './udp.js';
+
+function family(ip: string): 4 | 6 {
+  const f = ipFamily(ip);
+  if (!f) throw new DOMException(`not an IP address: ${ip} (pass IP literals, not host names)`, 'InvalidAccessError');
+  return f;
+}
+
+class NodeUdpSocket implements UdpSocket {
+  readonly stats = { sent: 0, received: 0, sendErrors: 0 };
+  constructor(
+    private readonly sock: DgramSocket,
+    readonly localAddress: TransportAddress,
+  ) {}
+
+  send(bytes: Uint8Array, to: TransportAddress): void {
+    this.stats.sent++;
+    this.sock.send(bytes, to.port, to.address, (err) => {
+      if (err) this.stats.sendErrors++;
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      try {
+        this.sock.close(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
+  }
+}
+
+class NodeTcpConnection implements TcpConnection {
+  constructor(
+    private readonly sock: NetSocket,
+    readonly localAddress: TransportAddress,
+    readonly remoteAddress: TransportAddress,
+  ) {}
+
+  write(bytes: Uint8Array): void {
+    if (!this.sock.destroyed) this.sock.write(bytes);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.sock.destroyed) return resolve();
+      this.sock.once('close', () => resolve());
+      this.sock.end();
+      this.sock.destroySoon?.();
+    });
+  }
+}
+
+export const nodeAdapter: NetworkAdapter = {
+  runtime: 'node',
+
+  bindUdp(opts: UdpBindOptions): Promise<UdpSocket> {
+    const fam = family(opts.address);
+    const sock = createSocket({ type: fam === 6 ? 'udp6' : 'udp4', ipv6Only: fam === 6 });
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => {
+        sock.close();
+        reject(err);
+      };
+      sock.once('error', onError);
+      sock.bind({ address: opts.address, port: opts.port ?? 0, exclusive: true }, () => {
+        sock.off('error', onError);
+        // Late socket errors (ICMP unreachable on some platforms) must not crash the process.
+        sock.on('error', () => {});
+        const a = sock.address();
+        const wrapped = new NodeUdpSocket(sock, { address: opts.address, port: a.port, family: fam });
+        sock.on('message', (msg, rinfo) => {
+          wrapped.stats.received++;
+          const f = rinfo.family === 'IPv6' ? 6 : 4;
+          opts.onMessage(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), { address: rinfo.address, port: rinfo.port, family: f });
+        });
+        resolve(wrapped);
+      });
+    });
+  },
+
+  connectTcp(opts: TcpConnectOptions): Promise<TcpConnection> {
+    const fam = family(opts.address);
+    return new Promise((resolve, reject) => {
+      const sock = connect({ host: opts.address, port: opts.port, family: fam });
+      sock.setNoDelay(true);
+      const onError = (err: Error) => reject(err);
+      sock.once('error', onError);
+      sock.once('connect', () => {
+        sock.off('error', onError);
+        sock.on('error', () => {});
+        sock.on('data', (d) => opts.onData(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)));
+        sock.on('close', () => opts.onClose?.());
+        resolve(
+          new NodeTcpConnection(
+            sock,
+            { address: sock.localAddress ?? opts.address, port: sock.localPort ?? 0, family: fam },
+            { address: opts.address, port: opts.port, family: fam },
+          ),
+        );
+      });
+    });
+  },
+
+  interfaceAddresses() {
+    const out: { address: string; family: 4 | 6; internal: boolean }[] = [];
+    for (const list of Object.values(networkInterfaces())) {
+      for (const i of list ?? []) {
+        const fam = i.family === 'IPv6' || (i.family as unknown) === 6 ? 6 : 4;
+        out.push({ address: i.address, family: fam, internal: i.internal });
+      }
+    }
+    return out;
+  },
+};
+
+export default nodeAdapter;
+export * from './udp.js';
+export * from './driver.js';
+export * from './ice-runner.js';
+export { detectRuntime, loadAdapter } from './detect.js';

@@ -1,0 +1,72 @@
+// The one timer that drives sans-IO engines. Given anything with pollTimeout() and
+// handleTimeout(now), it keeps exactly one setTimeout armed for the engine's next
+// deadline. Callers kick() it after feeding input; `after` runs after each timeout so
+// the owner can drain transmits and events.
+
+export interface TimedEngine {
+  pollTimeout(): number | undefined;
+  handleTimeout(now: number): void;
+}
+
+export interface DriverOptions {
+  /** Monotonic milliseconds (default performance.now()). */
+  now?: () => number;
+  /** Runs after every handleTimeout (drain the engine's outputs here). */
+  after?: () => void;
+  /** Node/Bun: do not keep the process alive for this timer alone. */
+  unref?: boolean;
+}
+
+type TimerHandle = ReturnType<typeof setTimeout>;
+
+export class EngineDriver {
+  private timer?: TimerHandle;
+  private armedFor = Number.POSITIVE_INFINITY;
+  private stopped = false;
+  readonly now: () => number;
+
+  constructor(
+    private readonly engine: TimedEngine,
+    private readonly opts: DriverOptions = {},
+  ) {
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  /** Re-reads the engine's deadline and (re)arms the single timer if it moved. */
+  kick(): void {
+    if (this.stopped) return;
+    const at = this.engine.pollTimeout();
+    if (at === undefined) {
+      this.clear();
+      return;
+    }
+    if (this.timer !== undefined && at === this.armedFor) return;
+    this.clear();
+    this.armedFor = at;
+    const delay = Math.max(0, at - this.now());
+    this.timer = setTimeout(() => this.fire(), delay);
+    if (this.opts.unref) (this.timer as unknown as { unref?: () => void }).unref?.();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clear();
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+    if (this.stopped) return;
+    const now = this.now();
+    const due = this.engine.pollTimeout();
+    if (due !== undefined && due <= now) this.engine.handleTimeout(now);
+    this.opts.after?.();
+    this.kick();
+  }
+
+  private clear(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+  }
+}
