@@ -13,3 +13,16 @@ export { SdpError, SDP_ERROR } from './errors.js';
 export type { SdpErrorCode } from './errors.js';
 export { SDP_LIMITS } from './limits.js';
 export type * from './types.js';
+export {
+  buildMediaSection,
+  buildSession,
+  negotiateCodecs,
+  negotiateExtensions,
+  answerDirection,
+  reverseDirection,
+  hasSend,
+  hasRecv,
+  RTP_PROTOCOL,
+  SCTP_PROTOCOL,
+} from './jsep.js';
+export type { CodecSpec, ExtensionSpec, FeedbackSpec, TransportSpec, RtpMediaSpec, DataMediaSpec, RejectedMediaSpec, MediaSpec, SessionSpec } from './jsep.js';
