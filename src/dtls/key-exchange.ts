@@ -1,0 +1,41 @@
+// Ephemeral ECDH for ECDHE suites (RFC 8422 §5.10; X25519 per RFC 8422 §5.11).
+import { x25519 } from '@noble/curves/ed25519.js';
+import { p256 } from '@noble/curves/nist.js';
+import { DtlsError } from './errors.js';
+import { NAMED_GROUP } from './extensions.js';
+
+export class EcdheKeyPair {
+  private constructor(
+    readonly group: number,
+    private readonly secret: Uint8Array,
+    /** X25519: 32 bytes; P-256: uncompressed point (RFC 8422 §5.1.2: the only format). */
+    readonly publicKey: Uint8Array,
+  ) {}
+
+  static generate(group: number): EcdheKeyPair {
+    if (group === NAMED_GROUP.x25519) {
+      const secret = x25519.utils.randomSecretKey();
+      return new EcdheKeyPair(group, secret, x25519.getPublicKey(secret));
+    }
+    if (group === NAMED_GROUP.secp256r1) {
+      const secret = p256.utils.randomSecretKey();
+      return new EcdheKeyPair(group, secret, p256.getPublicKey(secret, false));
+    }
+    throw new DtlsError('unsupported', `named group ${group}`);
+  }
+
+  /** The premaster secret: X25519 output, or the P-256 shared point's x-coordinate (RFC 8422 §5.10). */
+  sharedSecret(peerPublic: Uint8Array): Uint8Array {
+    try {
+      if (this.group === NAMED_GROUP.x25519) {
+        if (peerPublic.length !== 32) throw new Error('length');
+        // noble refuses low-order points, which would give an all-zero secret (RFC 7748 §6.1).
+        return x25519.getSharedSecret(this.secret, peerPublic);
+      }
+      if (peerPublic.length !== 65 || peerPublic[0] !== 4) throw new Error('not an uncompressed point');
+      return p256.getSharedSecret(this.secret, peerPublic, true).slice(1);
+    } catch (e) {
+      throw new DtlsError('crypto', `peer ECDH public key rejected: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+// DTLS 1.2 record framing (RFC 6347 §4.1) and AEAD protection (RFC 5246 §6.2.3.3,
+// RFC 5288 §3). Several records may share one datagram; each carries its own length.
+import { ByteReader } from './byte-reader.js';
+import { ByteWriter } from './byte-writer.js';
+import type { RecordAead } from './aead.js';
+import { GCM_EXPLICIT_NONCE_LENGTH, GCM_FIXED_IV_LENGTH, GCM_TAG_LENGTH } from './cipher-suite.js';
+
+export const CONTENT_TYPE = {
+  changeCipherSpec: 20,
+  alert: 21,
+  handshake: 22,
+  applicationData: 23,
+} as const;
+
+/** ProtocolVersion on the wire: DTLS 1.2 = {254, 253}, DTLS 1.0 = {254, 255} (RFC 6347 §4.1). */
+export const DTLS_1_2 = 0xfefd;
+export const DTLS_1_0 = 0xfeff;
+
+export const RECORD_HEADER_LENGTH = 13;
+/** RFC 6347 §4.1 / RFC 5246 §6.2.1: plaintext fragments never exceed 2^14 bytes. */
+export const MAX_PLAINTEXT = 16384;
+/** RFC 5246 §6.2.3: ciphertext may add at most 2048 bytes. */
+export const MAX_CIPHERTEXT = MAX_PLAINTEXT + 2048;
+export const MAX_SEQUENCE = 2 ** 48 - 1;
+
+export interface DtlsRecord {
+  type: number;
+  version: number;
+  epoch: number;
+  sequence: number;
+  fragment: Uint8Array;
+}
+
+/**
+ * Splits a datagram into records. Parsing stops at the first record whose header or length
+ * is broken (the rest of the datagram cannot be framed); `malformed` tells the caller.
+ */
+export function parseRecords(datagram: Uint8Array): { records: DtlsRecord[]; malformed: boolean } {
+  const records: DtlsRecord[] = [];
+  const r = new ByteReader(datagram);
+  while (!r.done) {
+    if (r.remaining < RECORD_HEADER_LENGTH) return { records, malformed: true };
+    const type = r.u8();
+    const version = r.u16();
+    const epoch = r.u16();
+    const sequence = r.u48();
+    const length = r.u16();
+    if (length > r.remaining || length > MAX_CIPHERTEXT) return { records, malformed: true };
+    records.push({ type, version, epoch, sequence, fragment: r.bytes(length) });
+  }
+  return { records, malformed: false };
+}
+
+export function writeRecordHeader(w: ByteWriter, type: number, version: number, epoch: number, sequence: number, length: number): void {
+  w.u8(type).u16(version).u16(epoch).u48(sequence).u16(length);
+}
+
+export function encodePlainRecord(type: number, version: number, epoch: number, sequence: number, fragment: Uint8Array): Uint8Array {
+  const w = new ByteWriter(RECORD_HEADER_LENGTH + fragment.length);
+  writeRecordHeader(w, type, version, epoch, sequence, fragment.length);
+  return w.bytes(fragment).finish();
+}
+
+/** One direction's AES-GCM state for one epoch. */
+export class RecordProtection {
+  private readonly nonce = new Uint8Array(GCM_FIXED_IV_LENGTH + GCM_EXPLICIT_NONCE_LENGTH);
+  private readonly aad = new Uint8Array(13);
+
+  constructor(
+    private readonly aead: RecordAead,
+    fixedIv: Uint8Array,
+  ) {
+    this.nonce.set(fixedIv.subarray(0, GCM_FIXED_IV_LENGTH));
+  }
+
+  // RFC 5246 §6.2.3.3 with RFC 6347 §4.1.2.1: seq_num is epoch || sequence_number.
+  private fillAad(type: number, version: number, epoch: number, sequence: number, length: number): void {
+    const a = this.aad;
+    a[0] = epoch >>> 8;
+    a[1] = epoch & 0xff;
+    let s = sequence;
+    for (let i = 7; i >= 2; i--) {
+      a[i] = s % 256;
+      s = Math.floor(s / 256);
+    }
+    a[8] = type;
+    a[9] = version >>> 8;
+    a[10] = version & 0xff;
+    a[11] = length >>> 8;
+    a[12] = length & 0xff;
+  }
+
+  /** A whole encrypted record. The explicit nonce is epoch||seq, unique per key (RFC 5288 §3). */
+  seal(type: number, version: number, epoch: number, sequence: number, plaintext: Uint8Array): Uint8Array {
+    this.fillAad(type, version, epoch, sequence, plaintext.length);
+    this.nonce.set(this.aad.subarray(0, 8), GCM_FIXED_IV_LENGTH);
+    const sealed = this.aead.seal(this.nonce, this.aad, plaintext);
+    const length = GCM_EXPLICIT_NONCE_LENGTH + sealed.length;
+    const out = new Uint8Array(RECORD_HEADER_LENGTH + length);
+    out[0] = type;
+    out[1] = version >>> 8;
+    out[2] = version & 0xff;
+    out.set(this.aad.subarray(0, 8), 3);
+    out[11] = length >>> 8;
+    out[12] = length & 0xff;
+    out.set(this.aad.subarray(0, 8), RECORD_HEADER_LENGTH);
+    out.set(sealed, RECORD_HEADER_LENGTH + GCM_EXPLICIT_NONCE_LENGTH);
+    return out;
+  }
+
+  /** Plaintext, or undefined if the record is too short or does not authenticate. */
+  open(record: DtlsRecord): Uint8Array | undefined {
+    const f = record.fragment;
+    if (f.length < GCM_EXPLICIT_NONCE_LENGTH + GCM_TAG_LENGTH) return undefined;
+    const plainLength = f.length - GCM_EXPLICIT_NONCE_LENGTH - GCM_TAG_LENGTH;
+    if (plainLength > MAX_PLAINTEXT) return undefined;
+    this.fillAad(record.type, record.version, record.epoch, record.sequence, plainLength);
+    this.nonce.set(f.subarray(0, GCM_EXPLICIT_NONCE_LENGTH), GCM_FIXED_IV_LENGTH);
+    return this.aead.open(this.nonce, this.aad, f.subarray(GCM_EXPLICIT_NONCE_LENGTH)) ?? undefined;
+  }
+
+  dispose(): void {
+    this.aead.dispose();
+  }
+}
