@@ -1,0 +1,106 @@
+// Starts a real coturn (Debian `coturn`) on 127.0.0.1 with a random free port and the test
+// user u:p in realm "omnirtc", waits until it answers a STUN Binding, and stops it after.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import { StunClass, StunMethod, decodeStunMessage, encodeStunMessage, isStunMessage, newTransactionId } from '../../src/stun/index';
+
+export interface Coturn {
+  port: number;
+  proc: ChildProcess;
+  log: () => string;
+  stop(): Promise<void>;
+}
+
+const TURNSERVER = '/usr/bin/turnserver';
+
+async function freePort(): Promise<number> {
+  // A port free for both TCP and UDP on 127.0.0.1 (coturn listens on both).
+  for (let i = 0; i < 20; i++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const u = createSocket('udp4');
+      u.once('error', () => resolve(false));
+      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+  throw new Error('no free port on 127.0.0.1');
+}
+
+async function answersBinding(port: number): Promise<boolean> {
+  const sock = createSocket('udp4');
+  try {
+    return await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 200);
+      sock.on('message', (msg) => {
+        const b = new Uint8Array(msg);
+        if (isStunMessage(b) && decodeStunMessage(b).cls === StunClass.success) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      });
+      sock.bind(0, '127.0.0.1', () => {
+        sock.send(encodeStunMessage(StunMethod.binding, StunClass.request, newTransactionId(), [], { fingerprint: true }), port, '127.0.0.1');
+      });
+    });
+  } finally {
+    sock.close();
+  }
+}
+
+export async function startCoturn(extra: string[] = []): Promise<Coturn> {
+  if (spawnSync('test', ['-x', TURNSERVER]).status !== 0) {
+    throw new Error(`coturn is missing: ${TURNSERVER} not found (apt-get install coturn; it is listed in .ci/apt-packages.txt)`);
+  }
+  const port = await freePort();
+  let out = '';
+  const proc = spawn(
+    TURNSERVER,
+    [
+      '-n',
+      `--listening-port=${port}`,
+      '--listening-ip=127.0.0.1',
+      '--relay-ip=127.0.0.1',
+      '--lt-cred-mech',
+      '--user=u:p',
+      '--realm=omnirtc',
+      '--no-tls',
+      '--no-dtls',
+      '--allow-loopback-peers',
+      '--no-cli',
+      '--log-file=stdout',
+      '--simple-log',
+      `--pidfile=/tmp/omnirtc-turnserver-${port}.pid`,
+      ...extra,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  proc.stdout?.on('data', (d) => {
+    out += d;
+  });
+  proc.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+      setTimeout(() => proc.kill('SIGKILL'), 2000).unref();
+    });
+  for (let i = 0; i < 50; i++) {
+    if (proc.exitCode !== null) throw new Error(`turnserver exited with ${proc.exitCode}:\n${out}`);
+    if (await answersBinding(port)) return { port, proc, log: () => out, stop };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`turnserver did not answer on 127.0.0.1:${port} within 15 s:\n${out}`);
+}
