@@ -93,6 +93,8 @@ class CoreDepacketizer implements Depacketizer {
   private finished = false; // some frame was emitted or dropped: base can no longer move back
   // Until a keyframe has been seen, the first packet may have been missed as well.
   private afterGap = true;
+  // Timestamp of a frame already dropped as incomplete: its remaining packets go quietly.
+  private discardTs: number | undefined;
 
   constructor(
     readonly codec: RtpCodecName,
@@ -181,6 +183,7 @@ class CoreDepacketizer implements Depacketizer {
     this.started = false;
     this.finished = false;
     this.afterGap = true;
+    this.discardTs = undefined;
     this.waitingForKeyframe = true;
   }
 
@@ -204,11 +207,12 @@ class CoreDepacketizer implements Depacketizer {
         this.base++;
         continue;
       }
-      if (first.padding) {
+      if (first.padding || first.ts === this.discardTs) {
         this.take(this.base);
         this.base++;
         continue;
       }
+      this.discardTs = undefined;
       // Find the frame's last packet.
       let k = this.base;
       let end = -1;
@@ -239,6 +243,7 @@ class CoreDepacketizer implements Depacketizer {
         }
         for (let i = this.base; i < incompleteAt; i++) this.take(i);
         this.stats.framesDroppedIncomplete++;
+        this.discardTs = first.ts;
         this.lossAt();
         this.base = incompleteAt;
         continue;

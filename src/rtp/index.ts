@@ -16,3 +16,9 @@ export {
 export { IvfWriter, readIvf, type IvfFrame, type IvfHeader, type IvfFourcc } from './ivf.js';
 export { AnnexBWriter, readAnnexBAccessUnits, splitAnnexB, writeAnnexB } from './annexb.js';
 export { OggOpusWriter, readOggOpus, opusPacketSamples, type OggOpusFile, type OggOpusHead } from './ogg-opus.js';
+export { parseRtcp, serializeRtcp, isRtcp } from './rtcp/compound.js';
+export { cnameOf } from './rtcp/sdes.js';
+export type {
+  ApplicationDefined, FullIntraRequest, GenericNack, Goodbye, PictureLossIndication, ReceiverReport, Remb, ReportBlock,
+  RtcpPacket, SdesItem, SenderReport, SourceDescription, TransportCc, TransportCcPacket, UnknownRtcp,
+} from './rtcp/types.js';

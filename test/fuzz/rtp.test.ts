@@ -1,0 +1,220 @@
+// Hostile input for RTP, RTCP and every depacketiser: truncated headers, lying lengths,
+// extension blocks past the end, zero-length NAL units, malformed aggregation headers.
+// Parsers either succeed or throw RtpError; depacketisers never throw and count drops;
+// the WebAssembly core never traps. Packetise/depacketise round-trips random frames.
+import fc from 'fast-check';
+import {
+  createDepacketizer, createPacketizer, type EncodedFrame, parseRtcp, parseRtp, RTP_CODECS, type RtpCodecName, RtpError,
+  serializeRtcp, serializeRtp, splitAnnexB, writeAnnexB,
+} from '../../src/rtp/index.js';
+import { rtpCore } from '../../src/wasm/rtp.js';
+
+const RUNS = 300;
+const bytes = (max: number) => fc.uint8Array({ minLength: 0, maxLength: max });
+
+function rtpWith(payload: Uint8Array, seq: number, marker: boolean, ts = 1000): Uint8Array {
+  return serializeRtp({ payloadType: 96, marker, sequenceNumber: seq, timestamp: ts, ssrc: 7, csrc: [], extensions: [], paddingLength: 0, payload });
+}
+
+function onlyRtpError(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof RtpError)) throw e;
+  }
+}
+
+describe('RTP/RTCP parsers under hostile input', () => {
+  it('parseRtp: random bytes parse or throw RtpError', () => {
+    fc.assert(fc.property(bytes(80), (b) => onlyRtpError(() => parseRtp(b))), { numRuns: RUNS * 3 });
+  });
+
+  it('parseRtp: headers that claim CSRCs, extensions and padding', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), bytes(60), (b0, extLenWord, rest) => {
+        const b = new Uint8Array(16 + rest.length);
+        b[0] = 0x80 | (b0 & 0x3f);
+        b[12] = 0xbe;
+        b[13] = 0xde;
+        b[15] = extLenWord;
+        b.set(rest, 16);
+        onlyRtpError(() => {
+          const p = parseRtp(b);
+          // Whatever parses must describe bytes inside the packet.
+          for (const e of p.extensions) expect(e.data.byteOffset + e.data.length).toBeLessThanOrEqual(b.byteOffset + b.length);
+          expect(p.payload.byteOffset + p.payload.length + p.paddingLength).toBeLessThanOrEqual(b.byteOffset + b.length);
+        });
+      }),
+      { numRuns: RUNS * 3 },
+    );
+  });
+
+  it('serialise then parse is the identity for valid packets', () => {
+    const ext = fc.record({ id: fc.integer({ min: 1, max: 14 }), data: fc.uint8Array({ minLength: 1, maxLength: 16 }) });
+    fc.assert(
+      fc.property(
+        fc.record({
+          payloadType: fc.integer({ min: 0, max: 127 }), marker: fc.boolean(), sequenceNumber: fc.integer({ min: 0, max: 65535 }),
+          timestamp: fc.integer({ min: 0, max: 0xffffffff }), ssrc: fc.integer({ min: 0, max: 0xffffffff }),
+          csrc: fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 15 }),
+          extensions: fc.array(ext, { maxLength: 5 }), paddingLength: fc.integer({ min: 0, max: 255 }), payload: bytes(100),
+        }),
+        (p) => {
+          const q = parseRtp(serializeRtp(p));
+          expect(q).toMatchObject({ ...p, extensions: p.extensions.map((e) => ({ id: e.id, data: e.data })) });
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('parseRtcp: random bytes and mutated compounds parse or throw RtpError', () => {
+    const valid = serializeRtcp([
+      { type: 'rr', ssrc: 1, reports: [] },
+      { type: 'sdes', chunks: [{ ssrc: 1, items: [{ type: 1, text: 'c' }] }] },
+      { type: 'nack', senderSsrc: 1, mediaSsrc: 2, lost: [1, 2, 3] },
+      { type: 'twcc', senderSsrc: 1, mediaSsrc: 2, baseSequenceNumber: 1, referenceTime: 1, feedbackPacketCount: 1, packets: [{ sequenceNumber: 1, received: true, deltaMicros: 250 }] },
+      { type: 'remb', senderSsrc: 1, bitrate: 100000, ssrcs: [3] },
+      { type: 'fir', senderSsrc: 1, entries: [{ ssrc: 2, sequenceNumber: 1 }] },
+      { type: 'bye', ssrcs: [1], reason: 'x' },
+    ]);
+    fc.assert(fc.property(bytes(120), (b) => onlyRtpError(() => parseRtcp(b))), { numRuns: RUNS * 3 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: valid.length - 1 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: valid.length }), (at, v, cut) => {
+        const m = valid.slice(0, cut);
+        if (at < m.length) m[at] = v;
+        onlyRtpError(() => parseRtcp(m));
+      }),
+      { numRuns: RUNS * 3 },
+    );
+  });
+});
+
+// Payloads shaped like each codec's descriptors/aggregation headers, with lies in them.
+const hostilePayload: Record<RtpCodecName, fc.Arbitrary<Uint8Array>> = {
+  opus: bytes(40),
+  vp8: fc.tuple(fc.constantFrom(0x90, 0x80, 0x10, 0x97), bytes(8)).map(([a, r]) => new Uint8Array([a, ...r])),
+  vp9: fc.tuple(fc.integer({ min: 0, max: 255 }), bytes(20)).map(([a, r]) => new Uint8Array([a | 0x08, ...r])),
+  // STAP-A with lying or zero sizes, FU-A with S+E, reserved types.
+  h264: fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: 40 }), bytes(30)).map(([n, r]) => new Uint8Array([0x18, 0, n, ...r])),
+    fc.tuple(fc.integer({ min: 0, max: 255 }), bytes(20)).map(([h, r]) => new Uint8Array([0x7c, h, ...r])),
+    bytes(20),
+  ),
+  h265: fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: 40 }), bytes(30)).map(([n, r]) => new Uint8Array([0x60, 0x01, 0, n, ...r])),
+    fc.tuple(fc.integer({ min: 0, max: 255 }), bytes(20)).map(([h, r]) => new Uint8Array([0x62, 0x01, h, ...r])),
+    bytes(20),
+  ),
+  // Aggregation header with any Z/Y/W/N and leb128 lengths that lie.
+  av1: fc.tuple(fc.integer({ min: 0, max: 255 }), bytes(30)).map(([a, r]) => new Uint8Array([a, ...r])),
+};
+
+describe('depacketisers under hostile payloads', () => {
+  for (const codec of RTP_CODECS) {
+    it(`${codec}: never throws, never traps, counts what it drops`, () => {
+      fc.assert(
+        fc.property(fc.array(fc.tuple(hostilePayload[codec], fc.boolean(), fc.integer({ min: 0, max: 5 })), { minLength: 1, maxLength: 12 }), (items) => {
+          const dp = createDepacketizer(codec, { reorderWindow: 4 });
+          let frames = 0;
+          items.forEach(([payload, marker, tsStep], i) => {
+            frames += dp.push(rtpWith(payload, (65530 + i) & 0xffff, marker, 1000 + tsStep * 3000)).length;
+          });
+          frames += dp.flush().length;
+          const s = dp.stats;
+          expect(s.framesEmitted).toBe(frames);
+          expect(s.packetsReceived).toBe(items.length);
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+
+  it('the core rejects a lying packet table without reading outside its regions', () => {
+    const core = rtpCore();
+    core.table[0] = 0;
+    core.table[1] = 0xffffffff;
+    expect(core.fns.rtpDepacketize(2, 1)).toBeLessThan(0);
+    core.table[0] = 5;
+    expect(core.fns.rtpDepacketize(2, 1)).toBeLessThan(0);
+    expect(core.fns.rtpDepacketize(2, 0)).toBeLessThan(0);
+    expect(core.fns.rtpDepacketize(99, 1)).toBeLessThan(0);
+    expect(core.fns.rtpParse(-1)).toBeLessThan(0);
+    expect(core.fns.rtpPacketize(2, 0, 1200, 96, 1, 0, 0, 0, 0, 0)).toBeLessThan(0);
+    expect(core.fns.rtpPacketize(4, 10, 1200, 96, 1, 0, 0, 0, 0, 1 << 30)).toBeLessThan(0);
+  });
+});
+
+function roundTrip(codec: RtpCodecName, frame: Uint8Array, mtu: number): Uint8Array | undefined {
+  const pk = createPacketizer(codec, { payloadType: 96, ssrc: 3, mtu });
+  const dp = createDepacketizer(codec);
+  const out: EncodedFrame[] = [];
+  for (const p of pk.packetize(frame, 90)) {
+    expect(p.length).toBeLessThanOrEqual(mtu);
+    out.push(...dp.push(p));
+  }
+  return out[0]?.data;
+}
+
+describe('packetise/depacketise round trips of random frames', () => {
+  it('VP8 and VP9 (key frames) at any MTU', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 5000 }), fc.integer({ min: 64, max: 1500 }), (f, mtu) => {
+        const vp8 = f.slice();
+        vp8[0] &= 0xfe; // key frame
+        expect(roundTrip('vp8', vp8, mtu)).toEqual(vp8);
+        // A VP9 key frame header: frame_marker 2, profile 0, key, sync code, then anything.
+        const vp9 = new Uint8Array([0x82, 0x49, 0x83, 0x42, 0x00, 0x09, 0xf0, 0x08, 0x70, ...f]);
+        expect(roundTrip('vp9', vp9, mtu)).toEqual(vp9);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('H.264 and H.265 access units of random NAL units (zero-length ones vanish)', () => {
+    const nal = (h265: boolean) =>
+      fc.uint8Array({ minLength: 0, maxLength: 3000 }).map((body) => {
+        // No start code emulation inside (Annex-B guarantees it), no trailing zero.
+        const b = body.map((x) => (x === 0 ? 5 : x));
+        return h265 ? new Uint8Array([0x26, 0x01, ...b]) : new Uint8Array([0x65, ...b]);
+      });
+    for (const h265 of [false, true]) {
+      fc.assert(
+        fc.property(fc.array(nal(h265), { minLength: 1, maxLength: 8 }), fc.integer({ min: 64, max: 1500 }), (units, mtu) => {
+          const params = h265
+            ? [new Uint8Array([0x40, 0x01, 0x0c]), new Uint8Array([0x42, 0x01, 0x01]), new Uint8Array([0x44, 0x01, 0xc0])]
+            : [new Uint8Array([0x67, 0x42]), new Uint8Array([0x68, 0xce])];
+          const withEmpty = writeAnnexB([...params, ...units, new Uint8Array(0)]);
+          const out = roundTrip(h265 ? 'h265' : 'h264', withEmpty, mtu);
+          expect(splitAnnexB(out!)).toEqual([...params, ...units]);
+        }),
+        { numRuns: 60 },
+      );
+    }
+  });
+
+  it('AV1 temporal units of random OBUs', () => {
+    const leb = (n: number): number[] => {
+      const out: number[] = [];
+      do {
+        let b = n & 0x7f;
+        n >>>= 7;
+        if (n) b |= 0x80;
+        out.push(b);
+      } while (n);
+      return out;
+    };
+    const obu = fc
+      .tuple(fc.constantFrom(1, 3, 4, 5, 6), fc.boolean(), fc.uint8Array({ minLength: 0, maxLength: 2500 }))
+      .map(([type, ext, payload]) => new Uint8Array([(type << 3) | (ext ? 4 : 0) | 2, ...(ext ? [0x08] : []), ...leb(payload.length), ...payload]));
+    fc.assert(
+      fc.property(fc.array(obu, { minLength: 1, maxLength: 6 }), fc.integer({ min: 64, max: 1500 }), (obus, mtu) => {
+        // A key temporal unit: delimiter, sequence header, key frame (show_existing_frame=0, KEY_FRAME), then the rest.
+        const head = [0x12, 0x00, 0x0a, 0x02, 0x00, 0x00, 0x32, 0x03, 0x10, 0x20, 0x30];
+        const tu = new Uint8Array([...head, ...obus.flatMap((o) => [...o])]);
+        expect(roundTrip('av1', tu, mtu)).toEqual(tu);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

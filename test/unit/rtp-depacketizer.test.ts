@@ -1,0 +1,168 @@
+// Depacketiser state: reordering inside the window, loss past it, duplicates, late and
+// padding-only packets, SSRC changes, malformed payloads and keyframe recovery; packetiser
+// options and misuse. Synthetic frames (the real media is in test/interop/rtp-media).
+import {
+  createDepacketizer, createPacketizer, type EncodedFrame, parseRtp, RtpError, serializeRtp, splitAnnexB, writeAnnexB,
+} from '../../src/rtp/index.js';
+
+// VP8 frame tag bit 0 is the inverse keyframe flag (RFC 6386 §9.1).
+function vp8Frame(key: boolean, size: number, seed: number): Uint8Array {
+  const f = new Uint8Array(size).map((_, i) => (i * 31 + seed) & 0xff);
+  f[0] = key ? 0x10 : 0x11;
+  return f;
+}
+
+function run(packets: Uint8Array[], dp = createDepacketizer('vp8')): EncodedFrame[] {
+  const out: EncodedFrame[] = [];
+  for (const p of packets) out.push(...dp.push(p));
+  return out;
+}
+
+describe('depacketiser', () => {
+  const pk = createPacketizer('vp8', { mtu: 200, payloadType: 96, ssrc: 1, sequenceNumber: 65000, pictureId: 32760 });
+  const frames = [vp8Frame(true, 1000, 1), vp8Frame(false, 300, 2), vp8Frame(false, 50, 3), vp8Frame(true, 700, 4), vp8Frame(false, 400, 5)];
+  const packetsByFrame = frames.map((f, i) => pk.packetize(f, i * 3000));
+  const all = packetsByFrame.flat();
+
+  it('puts sequence numbers in a run, the marker on the last packet, wraps the picture ID', () => {
+    const seqs = all.map((p) => parseRtp(p).sequenceNumber);
+    expect(seqs).toEqual(seqs.map((_, i) => (65000 + i) & 0xffff));
+    for (const ps of packetsByFrame) {
+      expect(ps.map((p) => parseRtp(p).marker)).toEqual(ps.map((_, i) => i === ps.length - 1));
+      for (const p of ps) expect(p.length).toBeLessThanOrEqual(200);
+    }
+    const pid = (p: Uint8Array): number => ((p[14] & 0x7f) << 8) | p[15];
+    expect(pid(packetsByFrame[0][0])).toBe(32760);
+    expect(pid(packetsByFrame[4][0])).toBe(32764 & 0x7fff);
+  });
+
+  it('emits every frame in order despite reversal inside the window', () => {
+    const dp = createDepacketizer('vp8', { reorderWindow: 64 });
+    const shuffled = [all[0], ...all.slice(1).reverse()];
+    const out = run(shuffled, dp);
+    expect(out.map((f) => f.data)).toEqual(frames);
+    expect(out.map((f) => f.keyframe)).toEqual([true, false, false, true, false]);
+    expect(dp.stats.framesEmitted).toBe(5);
+  });
+
+  it('counts duplicates and late packets', () => {
+    const dp = createDepacketizer('vp8', { reorderWindow: 4 });
+    const out = run([...all.slice(0, 10), all[3], ...all.slice(10), all[0]], dp);
+    expect(out.length).toBe(5);
+    expect(dp.stats.packetsDuplicate + dp.stats.packetsLate).toBe(2);
+  });
+
+  it('gives up a hole older than the window: drops that frame and waits for the keyframe', () => {
+    const dp = createDepacketizer('vp8', { reorderWindow: 3 });
+    const lost = packetsByFrame[0].length + 1; // second packet of frame 1
+    const out = run(all.filter((_, i) => i !== lost), dp);
+    expect(out.map((f) => f.timestamp)).toEqual([0, 9000, 12000]);
+    expect(dp.stats.packetsLost).toBe(1);
+    expect(dp.stats.framesDroppedIncomplete).toBe(1);
+    expect(dp.stats.framesDroppedAwaitingKeyframe).toBe(1);
+    expect(dp.waitingForKeyframe).toBe(false);
+  });
+
+  it('drops a frame whose marker packet was lost when the timestamp moves on', () => {
+    const dp = createDepacketizer('vp8', { reorderWindow: 2 });
+    const markerOfFirst = packetsByFrame[0].length - 1;
+    const out = run(all.filter((_, i) => i !== markerOfFirst), dp);
+    expect(out.map((f) => f.timestamp)).toEqual([9000, 12000]);
+    expect(dp.stats.framesDroppedIncomplete).toBe(1);
+  });
+
+  it('flush gives up the holes at the end of a stream', () => {
+    const dp = createDepacketizer('vp8', { reorderWindow: 64 });
+    const out = run(all.slice(0, -2).concat(all.slice(-1)), dp);
+    expect(out.length).toBe(4);
+    expect(dp.flush()).toEqual([]);
+    expect(dp.stats.packetsLost).toBe(1);
+    expect(dp.stats.framesDroppedIncomplete).toBe(1);
+  });
+
+  it('skips padding-only packets and resets on a new SSRC', () => {
+    const dp = createDepacketizer('vp8');
+    const pad = serializeRtp({ payloadType: 96, marker: false, sequenceNumber: (65000 + packetsByFrame[0].length) & 0xffff, timestamp: 0, ssrc: 1, csrc: [], extensions: [], paddingLength: 200, payload: new Uint8Array(0) });
+    const other = createPacketizer('vp8', { payloadType: 96, ssrc: 2, sequenceNumber: 5 });
+    const shifted = packetsByFrame.slice(1).flat().map((p) => {
+      const q = parseRtp(p);
+      return serializeRtp({ ...q, sequenceNumber: (q.sequenceNumber + 1) & 0xffff });
+    });
+    const out = run([...packetsByFrame[0], pad, ...shifted, ...other.packetize(frames[0], 77)], dp);
+    expect(out.length).toBe(6);
+    expect(out[5]).toMatchObject({ ssrc: 2, timestamp: 77, keyframe: true });
+    expect(dp.stats.packetsPadding).toBe(1);
+    expect(dp.stats.streamResets).toBe(1);
+  });
+
+  it('counts malformed packets and frames, and recovers at the next keyframe', () => {
+    const dp = createDepacketizer('vp8', { reorderWindow: 4 });
+    const broken = all.map((p) => p.slice());
+    broken[packetsByFrame[0].length][12] = 0x80; // frame 1: X=1 and nothing after it... still parses
+    broken[packetsByFrame[0].length] = broken[packetsByFrame[0].length].subarray(0, 13); // descriptor cut short
+    const out = run([new Uint8Array(5), new Uint8Array([0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), ...broken], dp);
+    expect(dp.stats.packetsMalformed).toBe(2);
+    expect(dp.stats.framesDroppedMalformed).toBe(1);
+    expect(out.map((f) => f.timestamp)).toEqual([0, 9000, 12000]);
+  });
+
+  it('rejects bad options with DOMException', () => {
+    expect(() => createDepacketizer('vp8', { reorderWindow: 0 })).toThrow(DOMException);
+    expect(() => createDepacketizer('theora' as 'vp8')).toThrow(DOMException);
+    expect(() => createPacketizer('vp8', { payloadType: 200, ssrc: 1 })).toThrow(DOMException);
+    expect(() => createPacketizer('vp8', { payloadType: 96, ssrc: 1, mtu: 10 })).toThrow(DOMException);
+    expect(() => pk.packetize(new Uint8Array(0), 0)).toThrow(DOMException);
+  });
+});
+
+describe('packetiser', () => {
+  it('refuses an Opus packet larger than the MTU (never fragmented, RFC 7587 §4.2)', () => {
+    const op = createPacketizer('opus', { payloadType: 111, ssrc: 1, mtu: 100 });
+    expect(() => op.packetize(new Uint8Array(200), 0)).toThrow(RtpError);
+    expect(op.packetize(new Uint8Array(88).fill(0xfc), 0).length).toBe(1);
+  });
+
+  it('refuses an H.264 frame that is not Annex-B', () => {
+    const h = createPacketizer('h264', { payloadType: 102, ssrc: 1 });
+    expect(() => h.packetize(new Uint8Array([0x65, 1, 2, 3]), 0)).toThrow(RtpError);
+  });
+
+  it('H.264: aggregates small NAL units (STAP-A), fragments large ones (FU-A), re-sends parameter sets with a keyframe', () => {
+    const sps = new Uint8Array([0x67, 0x42, 0xc0, 0x1e, 0x8c]);
+    const pps = new Uint8Array([0x68, 0xce, 0x3c, 0x80]);
+    const idr = new Uint8Array(3000).map((_, i) => (i % 251) + 1);
+    idr[0] = 0x65;
+    const slice = new Uint8Array([0x41, 0x9a, 0x10, 0x20]);
+    const h = createPacketizer('h264', { payloadType: 102, ssrc: 1, mtu: 1200 });
+    const first = h.packetize(writeAnnexB([sps, pps, idr]), 0);
+    expect(first[0][12] & 0x1f).toBe(24); // STAP-A: SPS + PPS
+    expect(first[1][12] & 0x1f).toBe(28); // FU-A
+    expect(h.lastKeyframe).toBe(true);
+    h.packetize(writeAnnexB([slice]), 3000);
+    const again = h.packetize(writeAnnexB([idr]), 6000); // a keyframe without SPS/PPS
+    expect(again[0][12] & 0x1f).toBe(24);
+    const dp = createDepacketizer('h264');
+    const out: EncodedFrame[] = [];
+    for (const p of again) out.push(...dp.push(p));
+    expect(splitAnnexB(out[0].data)).toEqual([sps, pps, idr]);
+    expect(out[0].keyframe).toBe(true);
+  });
+
+  it('H.265: AP and FU carry the two-byte NAL header', () => {
+    const vps = new Uint8Array([0x40, 0x01, 0x0c]);
+    const sps = new Uint8Array([0x42, 0x01, 0x01]);
+    const pps = new Uint8Array([0x44, 0x01, 0xc0]);
+    const idr = new Uint8Array(2500).map((_, i) => (i % 200) + 1);
+    idr[0] = 0x26; // IDR_W_RADL (19)
+    idr[1] = 0x01;
+    const h = createPacketizer('h265', { payloadType: 103, ssrc: 1 });
+    const ps = h.packetize(writeAnnexB([vps, sps, pps, idr]), 0);
+    expect((ps[0][12] >> 1) & 0x3f).toBe(48);
+    expect((ps[1][12] >> 1) & 0x3f).toBe(49);
+    const dp = createDepacketizer('h265');
+    const out: EncodedFrame[] = [];
+    for (const p of ps) out.push(...dp.push(p));
+    expect(splitAnnexB(out[0].data)).toEqual([vps, sps, pps, idr]);
+    expect(out[0].keyframe).toBe(true);
+  });
+});
