@@ -1,0 +1,735 @@
+// The connection behind one RTCPeerConnection: one ICE agent for the BUNDLE transport
+// (RFC 9143), the RFC 7983 demultiplexer on its data, DTLS (RFC 6347) with the role from
+// a=setup, SRTP keys from the DTLS exporter (RFC 5764 §4.2), RTP routed by MID header
+// extension, then SSRC, then payload type (RFC 9143 §9.2), RTCP feedback both ways
+// (RFC 3550 SR/RR/SDES/BYE, RFC 4585 NACK/PLI, RFC 5104 FIR), and SCTP for data channels.
+// One timer per connection (src/runtime/driver.ts) drives every engine.
+import { DtlsEndpoint, type DtlsEvent } from '../dtls/index.js';
+import { IceAgent, type IceCandidate, type IceEvent, type IceTurnServer } from '../ice/index.js';
+import { createDepacketizer, createPacketizer, isRtcp, parseRtcp, serializeRtcp } from '../rtp/index.js';
+import type { Packetizer, RtcpPacket, RtpCodecName } from '../rtp/index.js';
+import { EngineDriver } from '../runtime/driver.js';
+import { loadAdapter } from '../runtime/detect.js';
+import { type NetworkAdapter, type UdpSocket, bindUdpInRange, defaultIceAddresses } from '../runtime/udp.js';
+import type { Candidate } from '../sdp/candidate.js';
+import { SrtpContext, type SrtpProfile } from '../srtp/index.js';
+import { ipFamily } from '../stun/address.js';
+import { EXT } from './capabilities.js';
+import type { NormalizedConfiguration } from './configuration.js';
+import type { MediaRtpPacket } from './media-types.js';
+import type { MediaBinding, PeerTransport, RemoteTransportParameters, TransportListener } from './peer-transport.js';
+import type { RTCCertificate } from './rtc-certificate.js';
+import type { FrameDepacketizer, ReceiverFeedback, RTCRtpReceiver } from './rtc-rtp-receiver.js';
+import type { RTCRtpSender } from './rtc-rtp-sender.js';
+import { readHeaderExtensions } from './rtp-rewrite.js';
+
+/** Counters of what the connection dropped, by reason (getStats, DESIGN.md "Bad input"). */
+export interface ConnectionCounters {
+  datagramsReceived: number;
+  unknownFirstByte: number;
+  rtpBeforeKeys: number;
+  srtpUnprotectFailed: number;
+  srtcpUnprotectFailed: number;
+  rtcpMalformed: number;
+  rtpUnroutable: number;
+  rtpSent: number;
+  rtcpSent: number;
+  sendWithoutPath: number;
+  dtlsReceived: number;
+}
+
+export interface TransportInit {
+  ufrag: string;
+  pwd: string;
+  controlling: boolean;
+  /** The network adapter; default the detected runtime's. */
+  adapter?: NetworkAdapter;
+}
+
+/** RTCP report interval (RFC 3550 §6.2 allows a fixed 1 s minimum for small sessions here). */
+const RTCP_INTERVAL_MS = 1000;
+/** NTP epoch (1900) to Unix epoch (1970) in seconds (RFC 3550 §4). */
+const NTP_UNIX_OFFSET = 2208988800;
+
+const CODEC_BY_MIME: Record<string, RtpCodecName> = {
+  'audio/opus': 'opus',
+  'video/vp8': 'vp8',
+  'video/vp9': 'vp9',
+  'video/h264': 'h264',
+  'video/h265': 'h265',
+  'video/av1': 'av1',
+};
+
+function toSdpCandidate(c: IceCandidate): Candidate {
+  const out: Candidate = {
+    foundation: c.foundation,
+    component: c.component,
+    transport: c.transport,
+    priority: c.priority,
+    address: c.address,
+    port: c.port,
+    type: c.type,
+    extensions: [['generation', String(c.generation ?? 0)]],
+  };
+  if (c.relatedAddress !== undefined) out.relatedAddress = c.relatedAddress;
+  if (c.relatedPort !== undefined) out.relatedPort = c.relatedPort;
+  if (c.tcpType !== undefined) out.tcpType = c.tcpType;
+  return out;
+}
+
+function toIceCandidate(c: Candidate): IceCandidate | undefined {
+  const transport = c.transport.toLowerCase();
+  if (transport !== 'udp' && transport !== 'tcp') return undefined;
+  if (!['host', 'srflx', 'prflx', 'relay'].includes(c.type)) return undefined;
+  const out: { -readonly [K in keyof IceCandidate]: IceCandidate[K] } = {
+    foundation: c.foundation,
+    component: c.component,
+    transport,
+    priority: c.priority,
+    address: c.address,
+    port: c.port,
+    type: c.type as IceCandidate['type'],
+  };
+  if (c.relatedAddress !== undefined) out.relatedAddress = c.relatedAddress;
+  if (c.relatedPort !== undefined) out.relatedPort = c.relatedPort;
+  return out;
+}
+
+export class Connection implements PeerTransport {
+  readonly #config: NormalizedConfiguration;
+  readonly #certificate: RTCCertificate;
+  readonly #listener: TransportListener;
+  readonly #agent: IceAgent;
+  readonly #driver: EngineDriver;
+  readonly #sockets = new Map<number, UdpSocket>();
+  #adapter: NetworkAdapter | undefined;
+  #localUfrag: string;
+  #localPwd: string;
+  #dtls: DtlsEndpoint | null = null;
+  #dtlsStarted = false;
+  #srtpOut: SrtpContext | null = null;
+  #srtpIn: SrtpContext | null = null;
+  #remote: RemoteTransportParameters | null = null;
+  #bindings: MediaBinding[] = [];
+  #sctp: { mid: string; remotePort: number; maxMessageSize: number } | null = null;
+  #closed = false;
+  #iceConnected = false;
+  #nextRtcpAt = 0;
+  #firSeq = 0;
+  readonly #ssrcRoutes = new Map<number, RTCRtpReceiver>();
+  readonly #packetizers = new Map<string, Packetizer>();
+  readonly #lastSr = new Map<number, { ntpMiddle: number; at: number }>();
+  readonly counters: ConnectionCounters = {
+    datagramsReceived: 0,
+    unknownFirstByte: 0,
+    rtpBeforeKeys: 0,
+    srtpUnprotectFailed: 0,
+    srtcpUnprotectFailed: 0,
+    rtcpMalformed: 0,
+    rtpUnroutable: 0,
+    rtpSent: 0,
+    rtcpSent: 0,
+    sendWithoutPath: 0,
+    dtlsReceived: 0,
+  };
+  /** Data channel layer: SCTP packets from DTLS application data. */
+  onSctpData: ((data: Uint8Array) => void) | null = null;
+  /** Data channel layer: called once DTLS is connected and an SCTP section is negotiated. */
+  onDtlsConnected: ((role: 'client' | 'server') => void) | null = null;
+  /** The selected candidate pair, for getStats. */
+  selectedPair: { local: IceCandidate; remote: IceCandidate } | undefined;
+
+  constructor(config: NormalizedConfiguration, certificate: RTCCertificate, listener: TransportListener, init: TransportInit) {
+    this.#config = config;
+    this.#certificate = certificate;
+    this.#listener = listener;
+    this.#localUfrag = init.ufrag;
+    this.#localPwd = init.pwd;
+    this.#adapter = init.adapter;
+    const stunServers = config.iceServerUrls
+      .filter((u) => u.scheme === 'stun' && ipFamily(u.host))
+      .map((u) => ({ address: u.host, port: u.port, family: ipFamily(u.host) as 4 | 6 }));
+    const turnServers: IceTurnServer[] = config.iceServerUrls
+      .filter((u) => u.scheme === 'turn' && ipFamily(u.host))
+      .map((u) => ({ server: { address: u.host, port: u.port, family: ipFamily(u.host) as 4 | 6 }, username: u.username ?? '', password: u.credential ?? '', transport: u.transport }));
+    this.#agent = new IceAgent({
+      controlling: init.controlling,
+      lite: config.iceLite,
+      ufrag: init.ufrag,
+      pwd: init.pwd,
+      stunServers,
+      turnServers,
+      transportPolicy: config.iceTransportPolicy,
+    });
+    this.#driver = new EngineDriver({ pollTimeout: () => this.#pollTimeout(), handleTimeout: (now) => this.#handleTimeout(now) }, { after: () => this.#pump() });
+  }
+
+  get localUfrag(): string {
+    return this.#localUfrag;
+  }
+  get localPwd(): string {
+    return this.#localPwd;
+  }
+  get iceStats(): IceAgent['stats'] {
+    return this.#agent.stats;
+  }
+  /** The negotiated data channel section (RFC 8841), or null. */
+  get sctpParameters(): { mid: string; remotePort: number; maxMessageSize: number } | null {
+    return this.#sctp;
+  }
+  get dtlsEndpoint(): DtlsEndpoint | null {
+    return this.#dtls;
+  }
+  get srtpStats(): { inbound: ReturnType<SrtpContext['getStats']> | null; outbound: ReturnType<SrtpContext['getStats']> | null } {
+    return { inbound: this.#srtpIn?.getStats() ?? null, outbound: this.#srtpOut?.getStats() ?? null };
+  }
+  get candidatePairs(): IceAgent['candidatePairs'] {
+    return this.#agent.candidatePairs;
+  }
+  get localCandidates(): IceCandidate[] {
+    return this.#agent.localCandidates;
+  }
+  get remoteCandidates(): IceCandidate[] {
+    return this.#agent.remoteCandidates;
+  }
+
+  #now(): number {
+    return this.#driver.now();
+  }
+
+  // ---------------------------------------------------------------- PeerTransport
+
+  startGathering(): void {
+    void this.#bindAndGather().catch((e: unknown) => {
+      if (this.#closed) return;
+      // No socket could be bound: gathering ends empty and ICE fails (W3C §4.3.2).
+      this.#listener.gatheringState('complete');
+      this.#listener.iceState('failed');
+      queueMicrotask(() => {
+        throw e;
+      });
+    });
+  }
+
+  async #bindAndGather(): Promise<void> {
+    const adapter = this.#adapter ?? (await loadAdapter());
+    this.#adapter = adapter;
+    const addresses = this.#config.iceAddresses ?? defaultIceAddresses(adapter);
+    let id = 1;
+    for (const address of addresses) {
+      if (this.#closed) return;
+      if (!ipFamily(address)) throw new DOMException(`iceAddresses entries must be IP literals (got ${address})`, 'InvalidAccessError');
+      const socketId = id++;
+      const sock = await bindUdpInRange(adapter, address, this.#config.icePortRange, (bytes, from) => {
+        if (this.#closed) return;
+        this.counters.datagramsReceived++;
+        this.#agent.handleInput(this.#now(), bytes, from, socketId);
+        this.#pump();
+      });
+      if (this.#closed) {
+        await sock.close();
+        return;
+      }
+      this.#sockets.set(socketId, sock);
+      this.#agent.addSocket({ id: socketId, address: sock.localAddress });
+    }
+    this.#agent.gather(this.#now());
+    this.#pump();
+  }
+
+  setRemote(params: RemoteTransportParameters): void {
+    if (this.#closed) return;
+    const first = this.#remote === null;
+    this.#remote = params;
+    this.#agent.setRemoteCredentials(params.iceUfrag, params.icePwd, { lite: params.iceLite });
+    for (const c of params.candidates) this.#addCandidate(c);
+    if (params.endOfCandidates) this.#agent.addRemoteCandidate(null);
+    if (first) {
+      this.#dtls = new DtlsEndpoint({
+        role: params.dtlsRole,
+        certificate: this.#certificate.dtlsCertificate,
+        verifyPeer: params.fingerprints.map((f) => ({ algorithm: f.algorithm, value: f.value })),
+        srtpProfiles: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_HMAC_SHA1_80'],
+      });
+      this.#listener.dtlsState('connecting');
+      if (this.#iceConnected) this.#startDtls();
+    }
+    this.#pump();
+  }
+
+  #addCandidate(c: Candidate): void {
+    const ice = toIceCandidate(c);
+    if (!ice) return;
+    try {
+      this.#agent.addRemoteCandidate(ice);
+    } catch {
+      // An unusable candidate (not an IP, mDNS) is ignored, as browsers do.
+    }
+  }
+
+  addRemoteCandidate(candidate: Candidate | null): void {
+    if (this.#closed) return;
+    if (candidate === null) this.#agent.addRemoteCandidate(null);
+    else this.#addCandidate(candidate);
+    this.#pump();
+  }
+
+  restartIce(ufrag: string, pwd: string): void {
+    if (this.#closed) return;
+    this.#localUfrag = ufrag;
+    this.#localPwd = pwd;
+    this.#agent.restart(this.#now(), { ufrag, pwd });
+    this.#pump();
+  }
+
+  setMedia(bindings: MediaBinding[], sctp: { mid: string; remotePort: number; maxMessageSize: number } | null): void {
+    this.#bindings = bindings;
+    this.#sctp = sctp;
+    this.#ssrcRoutes.clear();
+    for (const b of bindings) {
+      for (const r of b.receivers) {
+        for (const ssrc of r.negotiated?.ssrcs ?? []) this.#ssrcRoutes.set(ssrc, r);
+        r.sendFeedback = (fb) => this.#sendFeedback(r, fb);
+        r.depacketizerFactory = (codec) => this.#depacketizer(codec.mimeType);
+      }
+      for (const s of b.senders) {
+        s.packetizer = (frame, codec, ssrc) => this.#packetize(frame.data, frame.timestamp, codec.name, codec.payloadType, ssrc);
+      }
+    }
+    this.#updateSendPaths();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    // RFC 3550 §6.6: BYE for our sources before leaving.
+    if (this.#srtpOut) {
+      const ssrcs = this.#senders().map((s) => s.ssrc);
+      if (ssrcs.length > 0) this.#sendRtcp([{ type: 'bye', ssrcs }]);
+    }
+    this.#dtls?.close();
+    this.#flushDtls();
+    this.#agent.close(this.#now());
+    this.#flushIce();
+    this.#closed = true;
+    this.#driver.stop();
+    for (const b of this.#bindings) for (const s of b.senders) s.setSendPath(null, false);
+    for (const s of this.#sockets.values()) void s.close();
+    this.#sockets.clear();
+    this.#srtpIn?.dispose();
+    this.#srtpOut?.dispose();
+    this.#srtpIn = null;
+    this.#srtpOut = null;
+    this.#dtls?.dispose();
+  }
+
+  /** SCTP packets to the peer over DTLS (RFC 8261). */
+  sendSctp(packet: Uint8Array): void {
+    if (this.#closed || !this.#dtls || this.#dtls.connectionState !== 'connected') return;
+    this.#dtls.send(packet);
+    this.#pump();
+  }
+
+  // ---------------------------------------------------------------- engine loop
+
+  #pollTimeout(): number | undefined {
+    let at = this.#agent.pollTimeout();
+    const d = this.#dtls?.pollTimeout();
+    if (d !== undefined && (at === undefined || d < at)) at = d;
+    if (this.#srtpOut && (at === undefined || this.#nextRtcpAt < at)) at = this.#nextRtcpAt;
+    return at;
+  }
+
+  #handleTimeout(now: number): void {
+    if (this.#closed) return;
+    const ice = this.#agent.pollTimeout();
+    if (ice !== undefined && ice <= now) this.#agent.handleTimeout(now);
+    const d = this.#dtls?.pollTimeout();
+    if (d !== undefined && d <= now) this.#dtls?.handleTimeout(now);
+    if (this.#srtpOut && this.#nextRtcpAt <= now) {
+      // RFC 3550 §6.3.5 randomisation: [0.5, 1.5] × interval.
+      this.#nextRtcpAt = now + RTCP_INTERVAL_MS * (0.5 + Math.random());
+      this.#sendReports(now);
+    }
+  }
+
+  #flushIce(): void {
+    for (let t = this.#agent.pollTransmit(); t; t = this.#agent.pollTransmit()) this.#sockets.get(t.socket)?.send(t.bytes, t.to);
+  }
+
+  #flushDtls(): void {
+    const dtls = this.#dtls;
+    if (!dtls) return;
+    for (let b = dtls.pollTransmit(); b; b = dtls.pollTransmit()) this.#agent.send(b);
+  }
+
+  /** After any input: drain every engine until quiet, then arm the one timer. */
+  #pump(): void {
+    if (this.#closed) return;
+    for (let round = 0; round < 8; round++) {
+      let work = false;
+      for (let e = this.#agent.pollEvent(); e; e = this.#agent.pollEvent()) {
+        work = true;
+        this.#onIceEvent(e);
+      }
+      const dtls = this.#dtls;
+      if (dtls) {
+        for (let e = dtls.pollEvent(); e; e = dtls.pollEvent()) {
+          work = true;
+          this.#onDtlsEvent(e);
+        }
+        this.#flushDtls();
+      }
+      this.#flushIce();
+      if (!work || this.#closed) break;
+    }
+    if (!this.#closed) this.#driver.kick();
+  }
+
+  #onIceEvent(e: IceEvent): void {
+    switch (e.type) {
+      case 'candidate':
+        this.#listener.localCandidate(toSdpCandidate(e.candidate));
+        break;
+      case 'gathering-state':
+        this.#listener.gatheringState(e.state);
+        break;
+      case 'state':
+        if (e.state === 'connected' || e.state === 'completed') {
+          this.#iceConnected = true;
+          this.#startDtls();
+        }
+        this.#listener.iceState(e.state);
+        break;
+      case 'selected-pair':
+        this.selectedPair = { local: e.local, remote: e.remote };
+        break;
+      case 'data':
+        this.#demux(e.data);
+        break;
+      default:
+        break;
+    }
+  }
+
+  #startDtls(): void {
+    if (this.#dtlsStarted || !this.#dtls) return;
+    this.#dtlsStarted = true;
+    if (this.#remote?.dtlsRole === 'client') this.#dtls.start(this.#now());
+  }
+
+  /** RFC 7983 §7: the first byte says which protocol a datagram belongs to. */
+  #demux(data: Uint8Array): void {
+    if (data.length === 0) return;
+    const b = data[0];
+    if (b >= 20 && b <= 63) {
+      this.counters.dtlsReceived++;
+      this.#dtls?.handleInput(this.#now(), data);
+    } else if (b >= 128 && b <= 191) {
+      if (isRtcp(data)) this.#onSrtcp(data);
+      else this.#onSrtp(data);
+    } else {
+      this.counters.unknownFirstByte++;
+    }
+  }
+
+  #onDtlsEvent(e: DtlsEvent): void {
+    switch (e.type) {
+      case 'connected': {
+        const dtls = this.#dtls;
+        if (e.srtpProfile && dtls) {
+          const keys = dtls.srtpKeys();
+          const profile = e.srtpProfile as SrtpProfile;
+          this.#srtpOut = new SrtpContext({ profile, masterKey: keys.localKey, masterSalt: keys.localSalt });
+          this.#srtpIn = new SrtpContext({ profile, masterKey: keys.remoteKey, masterSalt: keys.remoteSalt });
+          this.#nextRtcpAt = this.#now() + 200;
+        }
+        this.#listener.dtlsState('connected');
+        this.#updateSendPaths();
+        if (this.#remote) this.onDtlsConnected?.(this.#remote.dtlsRole);
+        break;
+      }
+      case 'applicationData':
+        this.onSctpData?.(e.data);
+        break;
+      case 'closed':
+        this.#listener.dtlsState('closed');
+        break;
+      case 'failed':
+        this.#listener.dtlsState('failed');
+        break;
+      default:
+        break;
+    }
+  }
+
+  // ---------------------------------------------------------------- media
+
+  #senders(): RTCRtpSender[] {
+    return this.#bindings.flatMap((b) => b.senders);
+  }
+  #receivers(): RTCRtpReceiver[] {
+    return this.#bindings.flatMap((b) => b.receivers);
+  }
+
+  #updateSendPaths(): void {
+    const path = this.#srtpOut ? { sendRtp: (p: Uint8Array) => this.#sendSrtp(p), sendRtcp: (p: Uint8Array) => this.#sendSrtcp(p) } : null;
+    for (const t of this.#bindings) {
+      for (const s of t.senders) s.setSendPath(path, path !== null && s.transport !== null && !s.stopped);
+    }
+  }
+
+  #sendSrtp(packet: Uint8Array): void {
+    const out = this.#srtpOut;
+    if (!out || this.#closed) {
+      this.counters.sendWithoutPath++;
+      return;
+    }
+    let protectedPacket: Uint8Array;
+    try {
+      protectedPacket = out.protectRtp(packet);
+    } catch {
+      this.counters.sendWithoutPath++;
+      return;
+    }
+    this.counters.rtpSent++;
+    this.#agent.send(protectedPacket);
+    this.#flushIce();
+  }
+
+  #sendSrtcp(packet: Uint8Array): void {
+    const out = this.#srtpOut;
+    if (!out || this.#closed) return;
+    let protectedPacket: Uint8Array;
+    try {
+      protectedPacket = out.protectRtcp(packet);
+    } catch {
+      return;
+    }
+    this.counters.rtcpSent++;
+    this.#agent.send(protectedPacket);
+    this.#flushIce();
+  }
+
+  #sendRtcp(packets: RtcpPacket[]): void {
+    if (packets.length === 0) return;
+    this.#sendSrtcp(serializeRtcp(packets));
+  }
+
+  #onSrtp(data: Uint8Array): void {
+    const inbound = this.#srtpIn;
+    if (!inbound) {
+      this.counters.rtpBeforeKeys++;
+      return;
+    }
+    let packet: Uint8Array;
+    try {
+      packet = inbound.unprotectRtp(data);
+    } catch {
+      // Forged, replayed or malformed: dropped and counted (the SRTP context counts the reason too).
+      this.counters.srtpUnprotectFailed++;
+      return;
+    }
+    const receiver = this.#route(packet);
+    if (!receiver) {
+      this.counters.rtpUnroutable++;
+      return;
+    }
+    receiver.handleRtp(packet, this.#now());
+  }
+
+  /** RFC 9143 §9.2 / JSEP §5.9: MID header extension, then SSRC, then payload type. */
+  #route(packet: Uint8Array): RTCRtpReceiver | undefined {
+    if (packet.length < 12) return undefined;
+    const ssrc = ((packet[8] << 24) | (packet[9] << 16) | (packet[10] << 8) | packet[11]) >>> 0;
+    const receivers = this.#receivers();
+    if (packet[0] & 0x10) {
+      const exts = readHeaderExtensions(packet);
+      for (const r of receivers) {
+        const id = r.negotiated?.extensions.find((e) => e.uri === EXT.mid)?.id;
+        if (id === undefined) continue;
+        const ext = exts.find((e) => e.id === id);
+        if (!ext) continue;
+        const mid = new TextDecoder().decode(ext.data);
+        const target = receivers.find((x) => x.negotiated?.mid === mid);
+        if (target) {
+          if (this.#ssrcRoutes.size < 64) this.#ssrcRoutes.set(ssrc, target);
+          return target;
+        }
+        break;
+      }
+    }
+    const bySsrc = this.#ssrcRoutes.get(ssrc);
+    if (bySsrc) return bySsrc;
+    const pt = packet[1] & 0x7f;
+    const byPt = receivers.filter((r) => r.acceptsPayloadType(pt));
+    if (byPt.length === 1) {
+      if (this.#ssrcRoutes.size < 64) this.#ssrcRoutes.set(ssrc, byPt[0]);
+      return byPt[0];
+    }
+    return undefined;
+  }
+
+  #onSrtcp(data: Uint8Array): void {
+    const inbound = this.#srtpIn;
+    if (!inbound) {
+      this.counters.rtpBeforeKeys++;
+      return;
+    }
+    let packets: RtcpPacket[];
+    try {
+      packets = parseRtcp(inbound.unprotectRtcp(data));
+    } catch {
+      this.counters.srtcpUnprotectFailed++;
+      return;
+    }
+    const now = this.#now();
+    for (const p of packets) {
+      switch (p.type) {
+        case 'sr':
+          // RFC 3550 §6.4.1: LSR is the middle 32 bits of the SR's NTP timestamp.
+          this.#lastSr.set(p.ssrc, { ntpMiddle: ((p.ntpSeconds & 0xffff) << 16) | (p.ntpFraction >>> 16), at: now });
+          this.#onReportBlocks(p.reports);
+          break;
+        case 'rr':
+          this.#onReportBlocks(p.reports);
+          break;
+        case 'nack':
+          this.#senderBySsrc(p.mediaSsrc)?.handleNack(p.lost);
+          break;
+        case 'pli':
+          this.#senderBySsrc(p.mediaSsrc)?.handleKeyFrameRequest('pli');
+          break;
+        case 'fir':
+          for (const entry of p.entries) this.#senderBySsrc(entry.ssrc)?.handleKeyFrameRequest('fir');
+          break;
+        case 'remb':
+          for (const s of this.#senders()) if (p.ssrcs.includes(s.ssrc)) s.remoteEstimatedBitrate = p.bitrate;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  #onReportBlocks(blocks: { ssrc: number; fractionLost: number; packetsLost: number; jitter: number; lastSenderReport: number; delaySinceLastSenderReport: number }[]): void {
+    for (const b of blocks) {
+      const s = this.#senderBySsrc(b.ssrc);
+      if (!s) continue;
+      s.remoteReport = { fractionLost: b.fractionLost / 256, packetsLost: b.packetsLost, jitter: b.jitter, roundTripTime: this.#rtt(b.lastSenderReport, b.delaySinceLastSenderReport) };
+    }
+  }
+
+  /** RFC 3550 §6.4.1: RTT = A − LSR − DLSR in 1/65536 s. */
+  #rtt(lsr: number, dlsr: number): number | undefined {
+    if (lsr === 0) return undefined;
+    const a = this.#ntpMiddle(this.#now());
+    const rtt = (a - lsr - dlsr) >>> 0;
+    return rtt > 0x7fffffff ? undefined : rtt / 65536;
+  }
+
+  #ntp(now: number): { seconds: number; fraction: number } {
+    const unixMs = performance.timeOrigin + now;
+    const seconds = Math.floor(unixMs / 1000) + NTP_UNIX_OFFSET;
+    const fraction = Math.floor(((unixMs % 1000) / 1000) * 0x100000000) >>> 0;
+    return { seconds: seconds >>> 0, fraction };
+  }
+
+  #ntpMiddle(now: number): number {
+    const n = this.#ntp(now);
+    return (((n.seconds & 0xffff) << 16) | (n.fraction >>> 16)) >>> 0;
+  }
+
+  #senderBySsrc(ssrc: number): RTCRtpSender | undefined {
+    return this.#senders().find((s) => s.ssrc === ssrc || s.rtxSsrc === ssrc);
+  }
+
+  /** Periodic SR/RR with report blocks and SDES CNAME (RFC 3550 §6.4, §6.5; RFC 8108 §5.3). */
+  #sendReports(now: number): void {
+    const senders = this.#senders().filter((s) => s.sending);
+    const blocks = this.#receivers().flatMap((r) =>
+      [...r.sources.entries()].map(([ssrc, st]) => {
+        const expectedInterval = st.expected - st.expectedPrior;
+        const receivedInterval = st.received - st.receivedPrior;
+        st.expectedPrior = st.expected;
+        st.receivedPrior = st.received;
+        const lostInterval = expectedInterval - receivedInterval;
+        const sr = this.#lastSr.get(ssrc);
+        return {
+          ssrc,
+          fractionLost: expectedInterval <= 0 || lostInterval <= 0 ? 0 : Math.min(255, Math.floor((lostInterval * 256) / expectedInterval)),
+          packetsLost: Math.min(st.lost, 0x7fffff),
+          highestSequence: st.extendedMax >>> 0,
+          jitter: Math.floor(st.jitter) >>> 0,
+          lastSenderReport: sr?.ntpMiddle ?? 0,
+          delaySinceLastSenderReport: sr ? Math.floor(((now - sr.at) / 1000) * 65536) >>> 0 : 0,
+        };
+      }),
+    );
+    const reporter = senders[0]?.ssrc ?? this.#senders()[0]?.ssrc ?? 1;
+    const cname = this.#senders()[0]?.cname ?? 'omnirtc';
+    const packets: RtcpPacket[] = [];
+    const ntp = this.#ntp(now);
+    senders.forEach((s, i) => {
+      packets.push({
+        type: 'sr',
+        ssrc: s.ssrc,
+        ntpSeconds: ntp.seconds,
+        ntpFraction: ntp.fraction,
+        rtpTimestamp: s.stats.lastRtpTimestamp,
+        packetCount: s.stats.packetsSent >>> 0,
+        octetCount: s.stats.bytesSent >>> 0,
+        reports: i === 0 ? blocks.slice(0, 31) : [],
+      });
+    });
+    if (senders.length === 0) {
+      if (blocks.length === 0) return;
+      packets.push({ type: 'rr', ssrc: reporter, reports: blocks.slice(0, 31) });
+    }
+    packets.push({ type: 'sdes', chunks: (senders.length > 0 ? senders.map((s) => s.ssrc) : [reporter]).map((ssrc) => ({ ssrc, items: [{ type: 1, text: cname }] })) });
+    this.#sendRtcp(packets);
+  }
+
+  #sendFeedback(r: RTCRtpReceiver, fb: ReceiverFeedback): void {
+    if (!this.#srtpOut) return;
+    const senderSsrc = this.#senders()[0]?.ssrc ?? 1;
+    if (fb.type === 'nack') this.#sendRtcp([{ type: 'nack', senderSsrc, mediaSsrc: fb.mediaSsrc, lost: fb.sequenceNumbers }]);
+    else if (fb.type === 'pli') this.#sendRtcp([{ type: 'pli', senderSsrc, mediaSsrc: fb.mediaSsrc }]);
+    else {
+      this.#firSeq = (this.#firSeq + 1) & 0xff;
+      this.#sendRtcp([{ type: 'fir', senderSsrc, entries: [{ ssrc: fb.mediaSsrc, sequenceNumber: this.#firSeq }] }]);
+    }
+    void r;
+  }
+
+  #packetize(data: Uint8Array, timestamp: number, codecName: string, payloadType: number, ssrc: number): Uint8Array[] | null {
+    const name = codecName.toLowerCase() as RtpCodecName;
+    if (!Object.values(CODEC_BY_MIME).includes(name)) return null;
+    const key = `${ssrc}/${payloadType}`;
+    let p = this.#packetizers.get(key);
+    if (!p) {
+      p = createPacketizer(name, { payloadType, ssrc, mtu: 1200 });
+      if (this.#packetizers.size > 64) this.#packetizers.clear();
+      this.#packetizers.set(key, p);
+    }
+    try {
+      return p.packetize(data, timestamp);
+    } catch {
+      return null;
+    }
+  }
+
+  #depacketizer(mimeType: string): FrameDepacketizer | null {
+    const name = CODEC_BY_MIME[mimeType.toLowerCase()];
+    if (!name) return null;
+    const d = createDepacketizer(name);
+    return {
+      push: (packet: MediaRtpPacket) => {
+        try {
+          return d.push(packet.bytes).map((f) => ({ data: f.data, timestamp: f.timestamp, keyframe: f.keyframe, mimeType }));
+        } catch {
+          return [];
+        }
+      },
+    };
+  }
+}

@@ -1,0 +1,56 @@
+// Media that flows through tracks in omnirtc's server-side media API (DESIGN.md "Public
+// API"): RTP packets and encoded frames, and the sink interface a sender implements.
+import type { RTCRtpCodecParameters } from './capabilities.js';
+
+/** One RTP packet (plaintext, full header) with the fields the API exposes. */
+export interface MediaRtpPacket {
+  bytes: Uint8Array;
+  payloadType: number;
+  sequenceNumber: number;
+  timestamp: number;
+  ssrc: number;
+  marker: boolean;
+  /** The codec the packet's payload type maps to where it was received, if known. */
+  codec: RTCRtpCodecParameters | null;
+}
+
+/** An encoded frame (one VP8/VP9/AV1 picture, one H.264 access unit, one Opus packet). */
+export interface EncodedFrameInit {
+  data: Uint8Array;
+  /** RTP timestamp units (codec clock rate). */
+  timestamp: number;
+  keyframe?: boolean;
+}
+
+export interface EncodedFrame {
+  data: Uint8Array;
+  timestamp: number;
+  keyframe: boolean;
+  /** e.g. "video/VP8". */
+  mimeType: string;
+}
+
+/** A consumer of a track's media: an RTCRtpSender sending it to a peer. */
+export interface TrackSink {
+  writeRtp(packet: MediaRtpPacket): void;
+  writeFrame(frame: EncodedFrameInit): void;
+}
+
+/** Parses the fixed RTP header fields (RFC 3550 §5.1); undefined when not RTP v2. */
+export function readRtpHeader(bytes: Uint8Array): Omit<MediaRtpPacket, 'bytes' | 'codec'> | undefined {
+  if (bytes.length < 12 || bytes[0] >> 6 !== 2) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    payloadType: bytes[1] & 0x7f,
+    marker: (bytes[1] & 0x80) !== 0,
+    sequenceNumber: view.getUint16(2),
+    timestamp: view.getUint32(4),
+    ssrc: view.getUint32(8),
+  };
+}
+
+/** The road to the peer, given to senders and receivers by the connection once SRTP keys exist. */
+export interface RtpSendPath {
+  sendRtp(packet: Uint8Array): void;
+  sendRtcp(packet: Uint8Array): void;
+}

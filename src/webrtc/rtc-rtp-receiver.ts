@@ -1,0 +1,267 @@
+// RTCRtpReceiver (W3C WebRTC §5.3): receives one remote track; keeps RFC 3550 reception
+// statistics (§6.4.1, jitter A.8), detects gaps for NACK (RFC 4585 §6.2.1) and unwraps
+// RTX (RFC 4588 §4); asks for key frames (PLI, or FIR when only FIR is negotiated).
+import type { CodecSpec, ExtensionSpec } from '../sdp/jsep.js';
+import { type RTCRtpCapabilities, type RTCRtpCodecParameters, capabilitiesFor } from './capabilities.js';
+import { MediaStreamTrack } from './media-stream-track.js';
+import type { EncodedFrame, MediaRtpPacket } from './media-types.js';
+import { readRtpHeader } from './media-types.js';
+import { codecParameters } from './rtc-rtp-sender.js';
+import { rtpPayloadOffset } from './rtp-rewrite.js';
+
+export interface NegotiatedReceive {
+  mid: string;
+  codecs: CodecSpec[];
+  extensions: ExtensionSpec[];
+  /** SSRCs the peer announced for this section (a=ssrc), if any. */
+  ssrcs: number[];
+  /** Whether the peer accepts NACK / PLI / FIR for our requests (RFC 4585 §4.2). */
+  nack: boolean;
+  pli: boolean;
+  fir: boolean;
+}
+
+/** Turns RTP packets of one codec back into frames (src/rtp, WASM), per SSRC. */
+export interface FrameDepacketizer {
+  push(packet: MediaRtpPacket): EncodedFrame[];
+}
+export type DepacketizerFactory = (codec: RTCRtpCodecParameters) => FrameDepacketizer | null;
+
+/** Feedback the receiver wants sent; the connection serialises it as RTCP. */
+export type ReceiverFeedback = { type: 'nack'; mediaSsrc: number; sequenceNumbers: number[] } | { type: 'pli' | 'fir'; mediaSsrc: number };
+
+/** Outstanding NACKed sequence numbers per source. */
+const MAX_NACK_LIST = 256;
+/** A gap larger than this is a restart or a jump, not loss worth retransmitting. */
+const MAX_NACK_GAP = 128;
+
+export interface RTCRtpSynchronizationSource {
+  source: number;
+  timestamp: number;
+  rtpTimestamp: number;
+}
+
+/** RFC 3550 §A.1/A.3/A.8 reception state of one source. */
+export class ReceptionStats {
+  baseSeq = -1;
+  maxSeq = 0;
+  cycles = 0;
+  received = 0;
+  bytes = 0;
+  headerBytes = 0;
+  jitter = 0;
+  #lastTransit: number | undefined;
+  expectedPrior = 0;
+  receivedPrior = 0;
+  lastTimestamp = 0;
+  lastArrival = 0;
+  duplicates = 0;
+
+  /** Updates with one packet; returns the sequence numbers that are now missing. */
+  update(seq: number, rtpTimestamp: number, arrivalMs: number, clockRate: number, payloadBytes: number, headerBytes: number): number[] {
+    const missing: number[] = [];
+    if (this.baseSeq < 0) {
+      this.baseSeq = seq;
+      this.maxSeq = seq;
+    } else {
+      const delta = (seq - this.maxSeq) & 0xffff;
+      if (delta === 0) {
+        this.duplicates++;
+      } else if (delta < 0x8000) {
+        if (delta > 1 && delta <= MAX_NACK_GAP) for (let s = 1; s < delta; s++) missing.push((this.maxSeq + s) & 0xffff);
+        if (seq < this.maxSeq) this.cycles += 0x10000;
+        this.maxSeq = seq;
+      }
+    }
+    this.received++;
+    this.bytes += payloadBytes;
+    this.headerBytes += headerBytes;
+    // A.8: interarrival jitter in timestamp units.
+    const arrival = (arrivalMs * clockRate) / 1000;
+    const transit = arrival - rtpTimestamp;
+    if (this.#lastTransit !== undefined) {
+      const d = Math.abs(transit - this.#lastTransit);
+      this.jitter += (d - this.jitter) / 16;
+    }
+    this.#lastTransit = transit;
+    this.lastTimestamp = rtpTimestamp;
+    this.lastArrival = arrivalMs;
+    return missing;
+  }
+
+  get extendedMax(): number {
+    return this.cycles + this.maxSeq;
+  }
+  get expected(): number {
+    return this.baseSeq < 0 ? 0 : this.extendedMax - this.baseSeq + 1;
+  }
+  /** Cumulative lost (A.3), clamped at 0 (duplicates can make it negative). */
+  get lost(): number {
+    return Math.max(0, this.expected - this.received + this.duplicates);
+  }
+}
+
+export class RTCRtpReceiver {
+  readonly track: MediaStreamTrack;
+  /** The RTCDtlsTransport, once negotiated. */
+  transport: unknown = null;
+  #negotiated: NegotiatedReceive | null = null;
+  readonly #sources = new Map<number, ReceptionStats>();
+  readonly #nackPending = new Map<number, Set<number>>();
+  readonly #depacketizers = new Map<string, FrameDepacketizer | null>();
+  #lastSsrc: number | undefined;
+  /** Set by the connection. */
+  depacketizerFactory: DepacketizerFactory | null = null;
+  /** Set by the connection: feedback to send as RTCP. */
+  sendFeedback: ((fb: ReceiverFeedback) => void) | null = null;
+  readonly counters = { packetsDiscarded: 0, unknownPayloadType: 0, rtxReceived: 0, keyFrameRequests: 0, nackSent: 0, framesDecodedFromRtp: 0, keyFramesReceived: 0 };
+
+  constructor(kind: 'audio' | 'video') {
+    this.track = new MediaStreamTrack({ kind }, true);
+    this.track.keyFrameRequester = () => this.requestKeyFrame();
+  }
+
+  static getCapabilities(kind: string): RTCRtpCapabilities | null {
+    return capabilitiesFor(kind);
+  }
+
+  get negotiated(): NegotiatedReceive | null {
+    return this.#negotiated;
+  }
+
+  getParameters(): { codecs: RTCRtpCodecParameters[]; headerExtensions: { uri: string; id: number; encrypted: boolean }[]; rtcp: { reducedSize: boolean } } {
+    const n = this.#negotiated;
+    return {
+      codecs: n ? n.codecs.flatMap((c) => codecParameters(this.track.kind, c)) : [],
+      headerExtensions: n ? n.extensions.map((e) => ({ uri: e.uri, id: e.id, encrypted: false })) : [],
+      rtcp: { reducedSize: true },
+    };
+  }
+
+  getSynchronizationSources(): RTCRtpSynchronizationSource[] {
+    return [...this.#sources.entries()].map(([source, s]) => ({ source, timestamp: s.lastArrival, rtpTimestamp: s.lastTimestamp }));
+  }
+  getContributingSources(): RTCRtpSynchronizationSource[] {
+    return [];
+  }
+
+  async getStats(): Promise<Map<string, unknown>> {
+    return new Map();
+  }
+
+  /** Non-standard: ask the remote sender for a key frame (PLI, or FIR if only FIR was negotiated). */
+  requestKeyFrame(): void {
+    const n = this.#negotiated;
+    const ssrc = this.#lastSsrc ?? n?.ssrcs[0];
+    if (!n || ssrc === undefined || !this.sendFeedback) return;
+    this.counters.keyFrameRequests++;
+    this.sendFeedback({ type: n.pli || !n.fir ? 'pli' : 'fir', mediaSsrc: ssrc });
+  }
+
+  // ---- wiring used by RTCPeerConnection and the connection ----
+
+  setNegotiated(n: NegotiatedReceive | null): void {
+    this.#negotiated = n;
+  }
+  get sources(): ReadonlyMap<number, ReceptionStats> {
+    return this.#sources;
+  }
+  /** Whether a payload type belongs to this receiver (routing by PT, RFC 9143 §9.2). */
+  acceptsPayloadType(pt: number): boolean {
+    return this.#negotiated?.codecs.some((c) => c.payloadType === pt || c.rtxPayloadType === pt) ?? false;
+  }
+
+  /** One decrypted RTP packet routed to this receiver. */
+  handleRtp(bytes: Uint8Array, nowMs: number): void {
+    const n = this.#negotiated;
+    let header = readRtpHeader(bytes);
+    if (!n || !header) {
+      this.counters.packetsDiscarded++;
+      return;
+    }
+    let codec = n.codecs.find((c) => c.payloadType === header?.payloadType);
+    if (!codec) {
+      const main = n.codecs.find((c) => c.rtxPayloadType === header?.payloadType);
+      if (!main) {
+        this.counters.unknownPayloadType++;
+        return;
+      }
+      // RFC 4588 §4: RTX payload = OSN + original payload; restore the original packet.
+      const at = rtpPayloadOffset(bytes);
+      if (at < 0 || bytes.length < at + 2) {
+        this.counters.packetsDiscarded++;
+        return;
+      }
+      const osn = (bytes[at] << 8) | bytes[at + 1];
+      const originalSsrc = this.#lastSsrc;
+      if (originalSsrc === undefined) {
+        this.counters.packetsDiscarded++;
+        return;
+      }
+      const restored = new Uint8Array(bytes.length - 2);
+      restored.set(bytes.subarray(0, at));
+      restored.set(bytes.subarray(at + 2), at);
+      restored[1] = (restored[1] & 0x80) | main.payloadType;
+      restored[2] = osn >> 8;
+      restored[3] = osn & 0xff;
+      new DataView(restored.buffer).setUint32(8, originalSsrc);
+      this.counters.rtxReceived++;
+      this.#nackPending.get(originalSsrc)?.delete(osn);
+      bytes = restored;
+      header = readRtpHeader(bytes);
+      codec = main;
+      if (!header) return;
+    }
+    const at = rtpPayloadOffset(bytes);
+    if (at < 0) {
+      this.counters.packetsDiscarded++;
+      return;
+    }
+    let stats = this.#sources.get(header.ssrc);
+    if (!stats) {
+      if (this.#sources.size >= 8) {
+        this.counters.packetsDiscarded++;
+        return;
+      }
+      stats = new ReceptionStats();
+      this.#sources.set(header.ssrc, stats);
+    }
+    this.#lastSsrc = header.ssrc;
+    const missing = stats.update(header.sequenceNumber, header.timestamp, nowMs, codec.clockRate, bytes.length - at, at);
+    if (missing.length > 0 && n.nack) this.#queueNack(header.ssrc, missing);
+    else this.#nackPending.get(header.ssrc)?.delete(header.sequenceNumber);
+    const params = codecParameters(this.track.kind, codec)[0];
+    const packet: MediaRtpPacket = { ...header, bytes, codec: params };
+    this.track.deliverRtp(packet);
+    if (this.track.wantsFrames) this.#depacketize(packet, params);
+  }
+
+  #queueNack(ssrc: number, missing: number[]): void {
+    let set = this.#nackPending.get(ssrc);
+    if (!set) {
+      set = new Set();
+      this.#nackPending.set(ssrc, set);
+    }
+    for (const s of missing) {
+      if (set.size >= MAX_NACK_LIST) set.delete(set.values().next().value as number);
+      set.add(s);
+    }
+    this.counters.nackSent++;
+    this.sendFeedback?.({ type: 'nack', mediaSsrc: ssrc, sequenceNumbers: missing });
+  }
+
+  #depacketize(packet: MediaRtpPacket, codec: RTCRtpCodecParameters): void {
+    const key = `${codec.mimeType}/${packet.ssrc}`;
+    let d = this.#depacketizers.get(key);
+    if (d === undefined) {
+      d = this.depacketizerFactory?.(codec) ?? null;
+      if (this.#depacketizers.size < 16) this.#depacketizers.set(key, d);
+    }
+    if (!d) return;
+    for (const f of d.push(packet)) {
+      this.counters.framesDecodedFromRtp++;
+      if (f.keyframe) this.counters.keyFramesReceived++;
+      this.track.deliverFrame(f);
+    }
+  }
+}

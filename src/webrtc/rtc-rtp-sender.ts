@@ -1,0 +1,313 @@
+// RTCRtpSender (W3C WebRTC §5.2): sends one track with the negotiated codec, SSRC and
+// header extensions; keeps a bounded retransmission buffer for NACK (RFC 4585 §6.2.1,
+// RTX per RFC 4588 when negotiated); reports PLI/FIR to the program feeding the track.
+import type { CodecSpec, ExtensionSpec } from '../sdp/jsep.js';
+import { type RTCRtpCapabilities, type RTCRtpCodecParameters, EXT, capabilitiesFor, mimeTypeOf } from './capabilities.js';
+import { domError } from './errors.js';
+import { KeyFrameRequestEvent, type MediaStreamTrack } from './media-stream-track.js';
+import type { EncodedFrameInit, MediaRtpPacket, RtpSendPath, TrackSink } from './media-types.js';
+import { type HeaderExtensionValue, rewriteRtp, rtpPayloadOffset } from './rtp-rewrite.js';
+
+export interface RTCRtpEncodingParameters {
+  rid?: string;
+  active: boolean;
+  maxBitrate?: number;
+  maxFramerate?: number;
+  scaleResolutionDownBy?: number;
+  priority?: string;
+  networkPriority?: string;
+}
+
+export interface RTCRtpSendParameters {
+  transactionId: string;
+  encodings: RTCRtpEncodingParameters[];
+  codecs: RTCRtpCodecParameters[];
+  headerExtensions: { uri: string; id: number; encrypted: boolean }[];
+  rtcp: { cname: string; reducedSize: boolean };
+  degradationPreference?: string;
+}
+
+/** What negotiation decided for this sender (JSEP §5.10–5.11). */
+export interface NegotiatedSend {
+  mid: string;
+  codecs: CodecSpec[];
+  extensions: ExtensionSpec[];
+}
+
+/** The frame packetiser the connection plugs in (src/rtp, WASM): whole RTP packets, marker set; null when the codec has none. */
+export type FramePacketizer = (frame: EncodedFrameInit, codec: CodecSpec, ssrc: number) => Uint8Array[] | null;
+
+/** Packets kept for retransmission: about 1 s of 2.5 Mbit/s video. */
+const RTX_BUFFER = 512;
+
+function randomUint32(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0];
+}
+
+export class RTCRtpSender {
+  readonly kind: 'audio' | 'video';
+  #track: MediaStreamTrack | null;
+  #streamIds: string[];
+  readonly ssrc = randomUint32();
+  /** a=msid track id when no track is attached (stable across offers). */
+  readonly msidTrackId = crypto.randomUUID();
+  readonly rtxSsrc: number | undefined;
+  readonly cname: string;
+  #encodings: RTCRtpEncodingParameters[] = [{ active: true }];
+  #transactionId: string | null = null;
+  #negotiated: NegotiatedSend | null = null;
+  #sendPath: RtpSendPath | null = null;
+  #sending = false;
+  #seq = randomUint32() & 0xffff;
+  #rtxSeq = randomUint32() & 0xffff;
+  readonly #history = new Map<number, Uint8Array>();
+  /** Set by the connection: turns frames into RTP payload packets for a codec. */
+  packetizer: FramePacketizer | null = null;
+  /** The RTCDtlsTransport, once negotiated (W3C §5.2). */
+  transport: unknown = null;
+  readonly stats = { packetsSent: 0, bytesSent: 0, headerBytesSent: 0, retransmittedPacketsSent: 0, retransmittedBytesSent: 0, nackCount: 0, pliCount: 0, firCount: 0, framesSent: 0, keyFramesEncoded: 0, packetsDropped: 0, lastSenderReportRtpTimestamp: 0, lastRtpTimestamp: 0, lastPacketSentAt: 0 };
+  /** From the peer's RTCP RR/SR report block about this sender (RFC 3550 §6.4.1); RTT in seconds. */
+  remoteReport: { fractionLost: number; packetsLost: number; jitter: number; roundTripTime: number | undefined } | null = null;
+  /** REMB from the peer, bits per second. */
+  remoteEstimatedBitrate: number | null = null;
+  /** Called when replaceTrack/setStreams need a renegotiation check. */
+  onNegotiationNeeded: (() => void) | null = null;
+  readonly #sink: TrackSink = {
+    writeRtp: (p) => this.#writeRtp(p),
+    writeFrame: (f) => this.#writeFrame(f),
+  };
+
+  constructor(kind: 'audio' | 'video', track: MediaStreamTrack | null, streamIds: string[], cname: string) {
+    this.kind = kind;
+    this.#track = null;
+    this.#streamIds = streamIds;
+    this.cname = cname;
+    if (kind === 'video') this.rtxSsrc = randomUint32();
+    this.attachTrack(track);
+  }
+
+  static getCapabilities(kind: string): RTCRtpCapabilities | null {
+    return capabilitiesFor(kind);
+  }
+
+  get track(): MediaStreamTrack | null {
+    return this.#track;
+  }
+  get streamIds(): readonly string[] {
+    return this.#streamIds;
+  }
+  get negotiated(): NegotiatedSend | null {
+    return this.#negotiated;
+  }
+  get dtmf(): null {
+    return null;
+  }
+
+  /** W3C §5.2 replaceTrack: same kind or null; no renegotiation needed. */
+  async replaceTrack(withTrack: MediaStreamTrack | null): Promise<void> {
+    if (withTrack !== null && withTrack.kind !== this.kind) {
+      throw domError('TypeError', `replaceTrack needs a ${this.kind} track (got ${withTrack.kind})`);
+    }
+    if (this.stopped) throw domError('InvalidStateError', 'the transceiver is stopped; add a new track with addTrack');
+    this.attachTrack(withTrack);
+  }
+
+  setStreams(...streams: { id: string }[]): void {
+    if (this.stopped) throw domError('InvalidStateError', 'the transceiver is stopped');
+    this.#streamIds = streams.map((s) => s.id);
+    this.onNegotiationNeeded?.();
+  }
+
+  getParameters(): RTCRtpSendParameters {
+    this.#transactionId = crypto.randomUUID();
+    const n = this.#negotiated;
+    return {
+      transactionId: this.#transactionId,
+      encodings: this.#encodings.map((e) => ({ ...e })),
+      codecs: n ? n.codecs.flatMap((c) => codecParameters(this.kind, c)) : [],
+      headerExtensions: n ? n.extensions.map((e) => ({ uri: e.uri, id: e.id, encrypted: false })) : [],
+      rtcp: { cname: this.cname, reducedSize: true },
+    };
+  }
+
+  /** W3C §5.2 setParameters: only encodings' active/maxBitrate/… may change, with a fresh transactionId. */
+  async setParameters(parameters: RTCRtpSendParameters): Promise<void> {
+    if (this.stopped) throw domError('InvalidStateError', 'the transceiver is stopped');
+    if (this.#transactionId === null || parameters?.transactionId !== this.#transactionId) {
+      throw domError('InvalidModificationError', 'call getParameters() first and pass its result (transactionId) to setParameters()');
+    }
+    if (!Array.isArray(parameters.encodings) || parameters.encodings.length !== this.#encodings.length) {
+      throw domError('InvalidModificationError', 'the number of encodings cannot change after negotiation');
+    }
+    for (let i = 0; i < parameters.encodings.length; i++) {
+      if (parameters.encodings[i].rid !== this.#encodings[i].rid) throw domError('InvalidModificationError', 'encoding rid cannot change');
+      const mb = parameters.encodings[i].maxBitrate;
+      if (mb !== undefined && !(mb >= 0)) throw domError('RangeError', 'maxBitrate must be a non-negative number');
+      const sd = parameters.encodings[i].scaleResolutionDownBy;
+      if (sd !== undefined && !(sd >= 1)) throw domError('RangeError', 'scaleResolutionDownBy must be at least 1');
+    }
+    this.#encodings = parameters.encodings.map((e) => ({ ...e, active: e.active !== false }));
+    this.#transactionId = null;
+  }
+
+  async getStats(): Promise<Map<string, unknown>> {
+    return new Map();
+  }
+
+  // ---- wiring used by RTCPeerConnection and the connection ----
+
+  stopped = false;
+
+  setInitialEncodings(encodings: RTCRtpEncodingParameters[]): void {
+    this.#encodings = encodings.map((e) => ({ ...e, active: e.active !== false }));
+  }
+  get encodings(): readonly RTCRtpEncodingParameters[] {
+    return this.#encodings;
+  }
+
+  attachTrack(track: MediaStreamTrack | null): void {
+    this.#track?.removeSink(this.#sink);
+    this.#track = track;
+    track?.addSink(this.#sink);
+  }
+
+  setNegotiated(n: NegotiatedSend | null): void {
+    this.#negotiated = n;
+  }
+
+  /** Starts or stops sending (direction and transport both allow it). */
+  setSendPath(path: RtpSendPath | null, sending: boolean): void {
+    this.#sendPath = path;
+    this.#sending = sending && path !== null;
+  }
+  get sending(): boolean {
+    return this.#sending;
+  }
+
+  #pickCodec(packet: MediaRtpPacket): CodecSpec | undefined {
+    const codecs = this.#negotiated?.codecs ?? [];
+    if (packet.codec) {
+      const mime = packet.codec.mimeType.toLowerCase();
+      const same = codecs.filter((c) => mimeTypeOf(this.kind, c.name).toLowerCase() === mime && c.clockRate === packet.codec?.clockRate);
+      // H.264 needs the same packetization-mode; prefer an exact fmtp match.
+      return same.find((c) => (c.fmtp ?? '') === (packet.codec?.sdpFmtpLine ?? '')) ?? same[0];
+    }
+    return codecs.find((c) => c.payloadType === packet.payloadType) ?? codecs[0];
+  }
+
+  #extensions(): HeaderExtensionValue[] {
+    const out: HeaderExtensionValue[] = [];
+    const n = this.#negotiated;
+    if (!n) return out;
+    for (const e of n.extensions) {
+      // RFC 9143 §9.2: the MID extension lets the peer route packets before it knows our SSRC.
+      if (e.uri === EXT.mid) out.push({ id: e.id, data: new TextEncoder().encode(n.mid) });
+    }
+    return out;
+  }
+
+  #writeRtp(packet: MediaRtpPacket): void {
+    if (!this.#sending || this.#sendPath === null || this.#encodings[0]?.active === false) {
+      this.stats.packetsDropped++;
+      return;
+    }
+    const codec = this.#pickCodec(packet);
+    if (!codec) {
+      this.stats.packetsDropped++;
+      return;
+    }
+    this.#seq = (this.#seq + 1) & 0xffff;
+    const out = rewriteRtp(packet.bytes, { ssrc: this.ssrc, payloadType: codec.payloadType, sequenceNumber: this.#seq, extensions: this.#extensions() });
+    if (!out) {
+      this.stats.packetsDropped++;
+      return;
+    }
+    this.#transmit(out, packet.timestamp);
+  }
+
+  #transmit(out: Uint8Array, timestamp: number): void {
+    const seq = (out[2] << 8) | out[3];
+    this.#history.set(seq, out);
+    if (this.#history.size > RTX_BUFFER) this.#history.delete(this.#history.keys().next().value as number);
+    const payloadAt = rtpPayloadOffset(out);
+    this.stats.packetsSent++;
+    this.stats.bytesSent += out.length - payloadAt;
+    this.stats.headerBytesSent += payloadAt;
+    this.stats.lastRtpTimestamp = timestamp >>> 0;
+    this.#sendPath?.sendRtp(out);
+  }
+
+  #writeFrame(frame: EncodedFrameInit): void {
+    if (!this.#sending || this.#sendPath === null || this.#encodings[0]?.active === false) {
+      this.stats.packetsDropped++;
+      return;
+    }
+    const codec = this.#negotiated?.codecs[0];
+    const packets = codec && this.packetizer ? this.packetizer(frame, codec, this.ssrc) : null;
+    if (!codec || !packets) {
+      this.stats.packetsDropped++;
+      return;
+    }
+    const ext = this.#extensions();
+    for (const p of packets) {
+      this.#seq = (this.#seq + 1) & 0xffff;
+      const out = rewriteRtp(p, { ssrc: this.ssrc, payloadType: codec.payloadType, sequenceNumber: this.#seq, extensions: ext });
+      if (out) this.#transmit(out, frame.timestamp);
+    }
+    this.stats.framesSent++;
+    if (frame.keyframe) this.stats.keyFramesEncoded++;
+  }
+
+  /** RFC 4585 §6.2.1 Generic NACK: resend what is still buffered (as RTX when negotiated, RFC 4588 §4). */
+  handleNack(sequenceNumbers: readonly number[]): void {
+    this.stats.nackCount++;
+    const path = this.#sendPath;
+    if (!path || !this.#sending) return;
+    for (const seq of sequenceNumbers) {
+      const original = this.#history.get(seq);
+      if (!original) continue;
+      const rtxPt = this.#negotiated?.codecs.find((c) => c.payloadType === (original[1] & 0x7f))?.rtxPayloadType;
+      let out: Uint8Array | undefined = original;
+      if (rtxPt !== undefined && this.rtxSsrc !== undefined) {
+        const at = rtpPayloadOffset(original);
+        const body = new Uint8Array(original.length - at + 2);
+        body[0] = seq >> 8; // OSN (RFC 4588 §4)
+        body[1] = seq & 0xff;
+        body.set(original.subarray(at), 2);
+        const withHeader = new Uint8Array(at + body.length);
+        withHeader.set(original.subarray(0, at));
+        withHeader.set(body, at);
+        withHeader[0] &= 0xdf; // padding, if any, was part of the original payload
+        this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
+        out = rewriteRtp(withHeader, { ssrc: this.rtxSsrc, payloadType: rtxPt, sequenceNumber: this.#rtxSeq, extensions: this.#extensions() });
+      }
+      if (!out) continue;
+      this.stats.retransmittedPacketsSent++;
+      this.stats.retransmittedBytesSent += out.length;
+      path.sendRtp(out);
+    }
+  }
+
+  /** PLI (RFC 4585 §6.3.1) or FIR (RFC 5104 §4.3.1) from the peer. */
+  handleKeyFrameRequest(method: 'pli' | 'fir'): void {
+    if (method === 'pli') this.stats.pliCount++;
+    else this.stats.firCount++;
+    const track = this.#track;
+    if (!track) return;
+    track.dispatchEvent(new KeyFrameRequestEvent(method));
+    // A forwarded remote track passes the request upstream (echo / SFU).
+    if (track.remote) track.requestKeyFrame();
+  }
+}
+
+export function codecParameters(kind: 'audio' | 'video', c: CodecSpec): RTCRtpCodecParameters[] {
+  const out: RTCRtpCodecParameters[] = [];
+  const main: RTCRtpCodecParameters = { payloadType: c.payloadType, mimeType: mimeTypeOf(kind, c.name), clockRate: c.clockRate };
+  if (c.channels !== undefined) main.channels = c.channels;
+  if (c.fmtp !== undefined) main.sdpFmtpLine = c.fmtp;
+  out.push(main);
+  if (c.rtxPayloadType !== undefined) {
+    out.push({ payloadType: c.rtxPayloadType, mimeType: `${kind}/rtx`, clockRate: c.clockRate, sdpFmtpLine: `apt=${c.payloadType}` });
+  }
+  return out;
+}
