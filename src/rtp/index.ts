@@ -22,3 +22,4 @@ export type {
   ApplicationDefined, FullIntraRequest, GenericNack, Goodbye, PictureLossIndication, ReceiverReport, Remb, ReportBlock,
   RtcpPacket, SdesItem, SenderReport, SourceDescription, TransportCc, TransportCcPacket, UnknownRtcp,
 } from './rtcp/types.js';
+export { JitterBuffer, type JitterBufferOptions, type JitterBufferStats } from './jitter-buffer.js';

@@ -1,0 +1,63 @@
+// The jitter buffer in virtual time: order restored, holes waited for at most maxDelayMs,
+// duplicates/late/malformed counted, bounded by capacity, sequence wrap.
+import { JitterBuffer, serializeRtp } from '../../src/rtp/index.js';
+
+const pkt = (seq: number): Uint8Array =>
+  serializeRtp({ payloadType: 96, marker: false, sequenceNumber: seq & 0xffff, timestamp: 0, ssrc: 1, csrc: [], extensions: [], paddingLength: 0, payload: new Uint8Array([seq & 0xff]) });
+const seqOf = (p: Uint8Array | undefined): number | undefined => (p ? (p[2] << 8) | p[3] : undefined);
+
+function drain(jb: JitterBuffer, now: number): number[] {
+  const out: number[] = [];
+  for (let p = jb.pollPacket(now); p; p = jb.pollPacket(now)) out.push(seqOf(p)!);
+  return out;
+}
+
+describe('JitterBuffer', () => {
+  it('restores order across the sequence wrap', () => {
+    const jb = new JitterBuffer({ maxDelayMs: 50 });
+    const order = [65534, 0, 65535, 2, 1, 3];
+    for (const s of order) jb.insert(0, pkt(s));
+    expect(drain(jb, 0)).toEqual([65534, 65535, 0, 1, 2, 3]);
+    expect(jb.stats.packetsReleased).toBe(6);
+  });
+
+  it('waits for a hole at most maxDelayMs, then skips it and counts the loss', () => {
+    const jb = new JitterBuffer({ maxDelayMs: 40 });
+    jb.insert(0, pkt(10));
+    jb.insert(5, pkt(12));
+    jb.insert(7, pkt(13));
+    expect(drain(jb, 10)).toEqual([10]);
+    expect(jb.pollTimeout()).toBe(45);
+    expect(drain(jb, 44)).toEqual([]);
+    expect(drain(jb, 45)).toEqual([12, 13]);
+    expect(jb.stats.packetsLost).toBe(1);
+    jb.insert(46, pkt(11));
+    expect(jb.stats.packetsLate).toBe(1);
+    expect(jb.pollTimeout()).toBeUndefined();
+  });
+
+  it('counts duplicates and malformed packets', () => {
+    const jb = new JitterBuffer();
+    jb.insert(0, pkt(1));
+    jb.insert(0, pkt(1));
+    jb.insert(0, new Uint8Array(4));
+    expect(jb.stats.packetsDuplicate).toBe(1);
+    expect(jb.stats.packetsMalformed).toBe(1);
+    expect(jb.size).toBe(1);
+  });
+
+  it('stays within its capacity: the oldest holes give way', () => {
+    const jb = new JitterBuffer({ capacity: 8, maxDelayMs: 1000 });
+    jb.insert(0, pkt(100));
+    expect(drain(jb, 0)).toEqual([100]);
+    for (let s = 102; s < 120; s++) jb.insert(1, pkt(s));
+    expect(jb.size).toBeLessThanOrEqual(8);
+    expect(drain(jb, 1)).toEqual([112, 113, 114, 115, 116, 117, 118, 119]);
+    expect(jb.stats.packetsLost).toBe(11); // the hole at 101 and the ten held packets 102-111
+  });
+
+  it('rejects bad options', () => {
+    expect(() => new JitterBuffer({ capacity: 0 })).toThrow(DOMException);
+    expect(() => new JitterBuffer({ maxDelayMs: -1 })).toThrow(DOMException);
+  });
+});
