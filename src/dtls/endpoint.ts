@@ -93,6 +93,20 @@ export interface DtlsEndpointOptions {
   aead?: RecordAeadFactory;
 }
 
+/** One direction's SRTP master key, shaped like omnirtc/srtp's SrtpContextInit. */
+export interface SrtpMasterKey {
+  profile: SrtpProfileName;
+  masterKey: Uint8Array;
+  masterSalt: Uint8Array;
+}
+
+export interface DtlsSrtpKeys extends SrtpKeyMaterial {
+  /** Protects what this endpoint sends. */
+  outbound: SrtpMasterKey;
+  /** Unprotects what the peer sends. */
+  inbound: SrtpMasterKey;
+}
+
 export type DtlsEvent =
   | {
       type: 'connected';
@@ -381,19 +395,17 @@ export class DtlsEndpoint {
     return prfExport(k.suite.prfHash, k.master, k.clientRandom, k.serverRandom, label, context, length);
   }
 
-  /** SRTP master keys and salts (RFC 5764 §4.2), with local/remote chosen by our role. */
-  srtpKeys(): SrtpKeyMaterial & { localKey: Uint8Array; localSalt: Uint8Array; remoteKey: Uint8Array; remoteSalt: Uint8Array } {
+  /**
+   * SRTP master keys and salts (RFC 5764 §4.2). `outbound` / `inbound` have the shape of
+   * omnirtc/srtp's SrtpContextInit: `new SrtpContext(keys.outbound)` protects what we send.
+   */
+  srtpKeys(): DtlsSrtpKeys {
     if (!this.srtpProfile) throw misuse('InvalidStateError', 'no SRTP profile was negotiated (peer did not offer use_srtp, or not connected yet)');
     const p = this.srtpProfile;
     const m = splitSrtpKeyMaterial(p, this.exportKeyingMaterial(DTLS_SRTP_EXPORTER_LABEL, undefined, srtpExportLength(p)));
-    const client = this.role === 'client';
-    return {
-      ...m,
-      localKey: client ? m.clientWriteKey : m.serverWriteKey,
-      localSalt: client ? m.clientWriteSalt : m.serverWriteSalt,
-      remoteKey: client ? m.serverWriteKey : m.clientWriteKey,
-      remoteSalt: client ? m.serverWriteSalt : m.clientWriteSalt,
-    };
+    const client = { profile: p.name, masterKey: m.clientWriteKey, masterSalt: m.clientWriteSalt };
+    const server = { profile: p.name, masterKey: m.serverWriteKey, masterSalt: m.serverWriteSalt };
+    return { ...m, outbound: this.role === 'client' ? client : server, inbound: this.role === 'client' ? server : client };
   }
 
   getStats(): DtlsStats {

@@ -17,7 +17,7 @@
 //   ep.pollEvent();                         // → connected | applicationData | alert | closed | failed
 //   ep.pollTimeout();                       // → next deadline (ms, the caller's clock) or undefined
 //   ep.send(bytes);                         // application data (SCTP packets), once connected
-//   ep.srtpKeys();                          // RFC 5764 §4.2 split: client/server write key + salt, local/remote
+//   ep.srtpKeys();                          // RFC 5764 §4.2 split; .outbound/.inbound fit new SrtpContext()
 //   ep.exportKeyingMaterial(label, context, length);  // RFC 5705
 //   ep.close();                             // close_notify
 //   ep.getStats();                          // counters, dropped records by reason
@@ -44,7 +44,9 @@ export {
   type DtlsEvent,
   type DtlsGroupName,
   type DtlsRole,
+  type DtlsSrtpKeys,
   type PeerVerifier,
+  type SrtpMasterKey,
 } from './endpoint.js';
 export { DTLS_ERROR_CODES, DtlsError, type DtlsErrorCode } from './errors.js';
 export {

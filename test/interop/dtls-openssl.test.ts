@@ -82,8 +82,18 @@ interface Case {
   suite: string;
   sigalgs?: string;
   clientSigalgs?: string;
+  /** OpenSSL's -use_srtp name; default SRTP_AES128_CM_SHA1_80. */
+  srtp?: 'SRTP_AEAD_AES_128_GCM' | 'SRTP_AEAD_AES_256_GCM';
+  /** Both sides' MTU; default 1200. */
+  mtu?: number;
 }
+const SRTP = {
+  SRTP_AES128_CM_SHA1_80: { ours: 'SRTP_AES128_CM_HMAC_SHA1_80', length: 60 },
+  SRTP_AEAD_AES_128_GCM: { ours: 'SRTP_AEAD_AES_128_GCM', length: 56 },
+  SRTP_AEAD_AES_256_GCM: { ours: 'SRTP_AEAD_AES_256_GCM', length: 88 },
+} as const;
 const preferring = (g: Case['groups']): ('x25519' | 'P-256')[] => (g === 'X25519' ? ['x25519', 'P-256'] : ['P-256', 'x25519']);
+const srtpName = (c: Case): keyof typeof SRTP => c.srtp ?? 'SRTP_AES128_CM_SHA1_80';
 const ourGroup = (g: Case['groups']): 'x25519' | 'P-256' => (g === 'X25519' ? 'x25519' : 'P-256');
 
 const serverCases: Case[] = [
@@ -91,7 +101,9 @@ const serverCases: Case[] = [
   { name: 'ECDSA AES-128 P-256', cert: 'ec', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256', groups: 'P-256', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' },
   { name: 'ECDSA AES-256 X25519', cert: 'ec', cipher: 'ECDHE-ECDSA-AES256-GCM-SHA384', groups: 'X25519', suite: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384' },
   { name: 'ECDSA AES-256 P-256', cert: 'ec', cipher: 'ECDHE-ECDSA-AES256-GCM-SHA384', groups: 'P-256', suite: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384' },
+  { name: 'ECDSA AES-128 X25519, SRTP AEAD AES-256-GCM', cert: 'ec', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256', groups: 'X25519', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', srtp: 'SRTP_AEAD_AES_256_GCM' },
   { name: 'RSA (PSS) AES-128 X25519', cert: 'rsa', cipher: 'ECDHE-RSA-AES128-GCM-SHA256', groups: 'X25519', suite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', sigalgs: 'rsa_pss_rsae_sha256', clientSigalgs: 'ecdsa_secp256r1_sha256' },
+  { name: 'RSA (PSS) AES-128 P-256, MTU 300: fragmented flights both ways', cert: 'rsa', cipher: 'ECDHE-RSA-AES128-GCM-SHA256', groups: 'P-256', suite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', mtu: 300 },
   { name: 'RSA (PKCS#1) AES-128 P-256', cert: 'rsa', cipher: 'ECDHE-RSA-AES128-GCM-SHA256', groups: 'P-256', suite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', sigalgs: 'RSA+SHA256', clientSigalgs: 'ECDSA+SHA256' },
 ];
 
@@ -102,8 +114,8 @@ describe('DTLS interop: omnirtc client ↔ openssl s_server', () => {
       const peerCert = certs[c.cert];
       const peer = startOpenssl([
         's_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', peerCert.cert, '-key', peerCert.key,
-        '-use_srtp', 'SRTP_AES128_CM_SHA1_80', '-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', '60',
-        '-verify', '1', '-mtu', '1200', '-cipher', c.cipher, '-groups', 'X25519:P-256', '-naccept', '1', '-ign_eof',
+        '-use_srtp', srtpName(c), '-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', String(SRTP[srtpName(c)].length),
+        '-verify', '1', '-mtu', String(c.mtu ?? 1200), '-cipher', c.cipher, '-groups', 'X25519:P-256', '-naccept', '1', '-ign_eof',
         ...(c.sigalgs ? ['-sigalgs', c.sigalgs] : []),
         ...(c.clientSigalgs ? ['-client_sigalgs', c.clientSigalgs] : []),
       ]);
@@ -111,14 +123,14 @@ describe('DTLS interop: omnirtc client ↔ openssl s_server', () => {
       try {
         await peer.waitOutput(/ACCEPT/, 5000);
         const certificate = await DtlsCertificate.generate();
-        const ep = new DtlsEndpoint({ role: 'client', certificate, verifyPeer: [certificateFingerprint(peerCert.der)], groups: preferring(c.groups) });
+        const ep = new DtlsEndpoint({ role: 'client', certificate, verifyPeer: [certificateFingerprint(peerCert.der)], groups: preferring(c.groups), mtu: c.mtu });
         driver = await UdpDriver.open(ep, 0, { address: '127.0.0.1', port });
         ep.start(performance.now());
         driver.pump();
         await driver.waitFor((ev) => !!connectedEvent(ev) || ev.some((e) => e.type === 'failed'), 5000, 'connected');
         const ev = connectedEvent(driver.events);
-        expect(ev).toMatchObject({ type: 'connected', cipherSuite: c.suite, group: ourGroup(c.groups), srtpProfile: 'SRTP_AES128_CM_HMAC_SHA1_80' });
-        const material = ep.exportKeyingMaterial('EXTRACTOR-dtls_srtp', undefined, 60);
+        expect(ev).toMatchObject({ type: 'connected', cipherSuite: c.suite, group: ourGroup(c.groups), srtpProfile: SRTP[srtpName(c)].ours });
+        const material = ep.exportKeyingMaterial('EXTRACTOR-dtls_srtp', undefined, SRTP[srtpName(c)].length);
         const m = await peer.waitOutput(/Keying material: ([0-9A-F]+)/, 3000);
         expect(hex(material)).toBe(m[1]);
         const keys = ep.srtpKeys();
@@ -130,6 +142,7 @@ describe('DTLS interop: omnirtc client ↔ openssl s_server', () => {
         await driver.waitFor((e) => e.some((x) => x.type === 'applicationData' && new TextDecoder().decode(x.data).includes('hello from openssl')), 3000, 'data from openssl');
         ep.close();
         driver.pump();
+        if (c.mtu) expect(driver.sentSizes.every((n) => n <= c.mtu!)).toBe(true);
       } finally {
         driver?.close();
         peer.kill();
@@ -138,10 +151,32 @@ describe('DTLS interop: omnirtc client ↔ openssl s_server', () => {
   }
 });
 
+describe('DTLS interop: fingerprint mismatch against openssl', () => {
+  it('our client refuses an s_server certificate off the fingerprint with a fatal bad_certificate', async () => {
+    const port = await freeUdpPort();
+    const peer = startOpenssl(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', certs.ec.cert, '-key', certs.ec.key, '-use_srtp', 'SRTP_AES128_CM_SHA1_80', '-verify', '1', '-naccept', '1']);
+    let driver: UdpDriver | undefined;
+    try {
+      await peer.waitOutput(/ACCEPT/, 5000);
+      const ep = new DtlsEndpoint({ role: 'client', certificate: await DtlsCertificate.generate(), verifyPeer: [DtlsCertificate.generateSync().fingerprint()] });
+      driver = await UdpDriver.open(ep, 0, { address: '127.0.0.1', port });
+      ep.start(performance.now());
+      driver.pump();
+      await driver.waitFor((ev) => ev.some((e) => e.type === 'failed'), 5000, 'failed');
+      expect(driver.events).toEqual([{ type: 'failed', reason: expect.stringMatching(/fingerprint/), alert: 'bad_certificate' }]);
+      await peer.waitOutput(/bad certificate|alert number 42/i, 3000);
+    } finally {
+      driver?.close();
+      peer.kill();
+    }
+  });
+});
+
 const clientCases: Case[] = [
   { name: 'ECDSA client cert, AES-128, X25519', cert: 'ec', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256', groups: 'X25519', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' },
   { name: 'ECDSA client cert, AES-128, P-256', cert: 'ec', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256', groups: 'P-256', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' },
   { name: 'ECDSA client cert, AES-256, X25519', cert: 'ec', cipher: 'ECDHE-ECDSA-AES256-GCM-SHA384', groups: 'X25519', suite: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384' },
+  { name: 'ECDSA client cert, AES-128, P-256, SRTP AEAD AES-128-GCM', cert: 'ec', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256', groups: 'P-256', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', srtp: 'SRTP_AEAD_AES_128_GCM' },
   { name: 'RSA client cert (PSS), AES-128, P-256', cert: 'rsa', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256', groups: 'P-256', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', sigalgs: 'rsa_pss_rsae_sha256:ecdsa_secp256r1_sha256' },
   { name: 'RSA client cert (PKCS#1), AES-256, P-256', cert: 'rsa', cipher: 'ECDHE-ECDSA-AES256-GCM-SHA384', groups: 'P-256', suite: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', sigalgs: 'RSA+SHA256:ECDSA+SHA256' },
 ];
@@ -155,15 +190,17 @@ describe('DTLS interop: openssl s_client ↔ omnirtc server', () => {
       const driver = await UdpDriver.open(ep, 0);
       const peer = startOpenssl([
         's_client', '-dtls1_2', '-connect', `127.0.0.1:${driver.port}`, '-cert', peerCert.cert, '-key', peerCert.key,
-        '-use_srtp', 'SRTP_AES128_CM_SHA1_80', '-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', '60',
+        '-use_srtp', srtpName(c), '-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', String(SRTP[srtpName(c)].length),
         '-mtu', '1200', '-cipher', c.cipher, '-groups', 'X25519:P-256', '-ign_eof',
         ...(c.sigalgs ? ['-sigalgs', c.sigalgs] : []),
       ]);
       try {
         await driver.waitFor((ev) => !!connectedEvent(ev) || ev.some((e) => e.type === 'failed'), 5000, 'connected');
-        expect(connectedEvent(driver.events)).toMatchObject({ type: 'connected', cipherSuite: c.suite, group: ourGroup(c.groups), srtpProfile: 'SRTP_AES128_CM_HMAC_SHA1_80' });
+        expect(connectedEvent(driver.events)).toMatchObject({ type: 'connected', cipherSuite: c.suite, group: ourGroup(c.groups), srtpProfile: SRTP[srtpName(c)].ours });
         const m = await peer.waitOutput(/Keying material: ([0-9A-F]+)/, 3000);
-        expect(hex(ep.exportKeyingMaterial('EXTRACTOR-dtls_srtp', undefined, 60))).toBe(m[1]);
+        expect(hex(ep.exportKeyingMaterial('EXTRACTOR-dtls_srtp', undefined, SRTP[srtpName(c)].length))).toBe(m[1]);
+        const k = ep.srtpKeys();
+        expect(hex(k.clientWriteKey) + hex(k.serverWriteKey) + hex(k.clientWriteSalt) + hex(k.serverWriteSalt)).toBe(m[1]);
         peer.proc.stdin.write('hello from openssl\n');
         await driver.waitFor((e) => e.some((x) => x.type === 'applicationData' && new TextDecoder().decode(x.data).includes('hello from openssl')), 3000, 'data from openssl');
         ep.send(new TextEncoder().encode('hello from omnirtc\n'));

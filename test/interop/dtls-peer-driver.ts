@@ -6,6 +6,8 @@ import type { DtlsEndpoint, DtlsEvent } from '../../src/dtls/endpoint';
 
 export class UdpDriver {
   readonly events: DtlsEvent[] = [];
+  /** Sizes of every datagram sent, to check MTU packing. */
+  readonly sentSizes: number[] = [];
   private timer: NodeJS.Timeout | undefined;
   private remote: { address: string; port: number } | undefined;
   private waiters: (() => void)[] = [];
@@ -40,6 +42,7 @@ export class UdpDriver {
   pump(): void {
     const ep = this.endpoint;
     for (let out = ep.pollTransmit(); out; out = ep.pollTransmit()) {
+      this.sentSizes.push(out.length);
       if (this.remote) this.socket.send(out, this.remote.port, this.remote.address);
     }
     for (let e = ep.pollEvent(); e; e = ep.pollEvent()) this.events.push(e);

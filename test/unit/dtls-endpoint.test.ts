@@ -1,6 +1,7 @@
 // DtlsEndpoint behaviour in virtual time over a clean in-memory link: negotiation, keys,
 // fingerprints, alerts, close, timers, records. Lossy links are in test/sim/dtls-lossy.test.ts.
 import { DtlsCertificate } from '../../src/dtls/certificate';
+import { SrtpContext } from '../../src/srtp/context';
 import { DtlsEndpoint, type DtlsEndpointOptions, type DtlsEvent } from '../../src/dtls/endpoint';
 import { EXTENSION } from '../../src/dtls/extensions';
 import { HANDSHAKE_TYPE, encodeHandshakeFragment, parseHandshakeFragments } from '../../src/dtls/handshake';
@@ -40,11 +41,19 @@ describe('DtlsEndpoint handshake', () => {
     expect(r.now).toBe(60);
     const kc = c.srtpKeys();
     const ks = s.srtpKeys();
-    expect(toHex(kc.localKey)).toBe(toHex(ks.remoteKey));
-    expect(toHex(kc.remoteSalt)).toBe(toHex(ks.localSalt));
+    expect(toHex(kc.outbound.masterKey)).toBe(toHex(ks.inbound.masterKey));
+    expect(toHex(kc.inbound.masterSalt)).toBe(toHex(ks.outbound.masterSalt));
     expect(toHex(kc.clientWriteKey)).toBe(toHex(ks.clientWriteKey));
-    expect(kc.localKey.length).toBe(16);
-    expect(kc.localSalt.length).toBe(12);
+    expect(toHex(kc.outbound.masterKey)).toBe(toHex(kc.clientWriteKey));
+    expect(kc.outbound.masterKey.length).toBe(16);
+    expect(kc.outbound.masterSalt.length).toBe(12);
+    // The keys drive omnirtc/srtp directly: the client protects, the server unprotects.
+    const tx = new SrtpContext(kc.outbound);
+    const rx = new SrtpContext(ks.inbound);
+    const rtp = Uint8Array.from([0x80, 96, 0, 1, 0, 0, 0, 160, 0x12, 0x34, 0x56, 0x78, 1, 2, 3, 4, 5]);
+    expect(toHex(rx.unprotectRtp(tx.protectRtp(rtp)))).toBe(toHex(rtp));
+    tx.dispose();
+    rx.dispose();
     const ctx = new Uint8Array([1, 2, 3]);
     expect(toHex(c.exportKeyingMaterial('EXPORTER-x', ctx, 40))).toBe(toHex(s.exportKeyingMaterial('EXPORTER-x', ctx, 40)));
     expect(() => c.exportKeyingMaterial('master secret', undefined, 10)).toThrow(DOMException);
@@ -84,7 +93,7 @@ describe('DtlsEndpoint handshake', () => {
     c.start(0);
     let r = runLink(c, s, { until: both });
     expect(r.eventsA[0]).toMatchObject({ type: 'connected', srtpProfile: 'SRTP_AES128_CM_HMAC_SHA1_80' });
-    expect(c.srtpKeys().localSalt.length).toBe(14);
+    expect(c.srtpKeys().outbound.masterSalt.length).toBe(14);
     [c, s] = pair({ srtpProfiles: [] });
     c.start(0);
     r = runLink(c, s, { until: both });
