@@ -36,6 +36,8 @@ export interface ConnectionCounters {
   rtcpSent: number;
   sendWithoutPath: number;
   dtlsReceived: number;
+  /** Exceptions caught in the event loop (a bug or an engine refusing input); see lastError. */
+  internalErrors: number;
 }
 
 export interface TransportInit {
@@ -109,6 +111,7 @@ export class Connection implements PeerTransport {
   #dtlsStarted = false;
   #srtpOut: SrtpContext | null = null;
   #srtpIn: SrtpContext | null = null;
+  #srtpProfile: string | undefined;
   #remote: RemoteTransportParameters | null = null;
   #bindings: MediaBinding[] = [];
   #sctp: { mid: string; remotePort: number; maxMessageSize: number } | null = null;
@@ -131,7 +134,10 @@ export class Connection implements PeerTransport {
     rtcpSent: 0,
     sendWithoutPath: 0,
     dtlsReceived: 0,
+    internalErrors: 0,
   };
+  /** The last exception caught in the event loop, for diagnosis. */
+  lastError: unknown = undefined;
   /** Data channel layer: SCTP packets from DTLS application data. */
   onSctpData: ((data: Uint8Array) => void) | null = null;
   /** Data channel layer: called once DTLS is connected and an SCTP section is negotiated. */
@@ -172,6 +178,12 @@ export class Connection implements PeerTransport {
   }
   get iceStats(): IceAgent['stats'] {
     return this.#agent.stats;
+  }
+  get dtlsRole(): 'client' | 'server' | undefined {
+    return this.#remote?.dtlsRole;
+  }
+  get srtpProfile(): string | undefined {
+    return this.#srtpProfile;
   }
   /** The negotiated data channel section (RFC 8841), or null. */
   get sctpParameters(): { mid: string; remotePort: number; maxMessageSize: number } | null {
@@ -369,13 +381,13 @@ export class Connection implements PeerTransport {
       let work = false;
       for (let e = this.#agent.pollEvent(); e; e = this.#agent.pollEvent()) {
         work = true;
-        this.#onIceEvent(e);
+        this.#guard(() => this.#onIceEvent(e));
       }
       const dtls = this.#dtls;
       if (dtls) {
         for (let e = dtls.pollEvent(); e; e = dtls.pollEvent()) {
           work = true;
-          this.#onDtlsEvent(e);
+          this.#guard(() => this.#onDtlsEvent(e));
         }
         this.#flushDtls();
       }
@@ -383,6 +395,16 @@ export class Connection implements PeerTransport {
       if (!work || this.#closed) break;
     }
     if (!this.#closed) this.#driver.kick();
+  }
+
+  /** Nothing a peer sends may throw out of the event loop (DESIGN.md "Bad input"): count it. */
+  #guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.counters.internalErrors++;
+      this.lastError = e;
+    }
   }
 
   #onIceEvent(e: IceEvent): void {
@@ -439,8 +461,9 @@ export class Connection implements PeerTransport {
         if (e.srtpProfile && dtls) {
           const keys = dtls.srtpKeys();
           const profile = e.srtpProfile as SrtpProfile;
-          this.#srtpOut = new SrtpContext({ profile, masterKey: keys.localKey, masterSalt: keys.localSalt });
-          this.#srtpIn = new SrtpContext({ profile, masterKey: keys.remoteKey, masterSalt: keys.remoteSalt });
+          this.#srtpProfile = profile;
+          this.#srtpOut = new SrtpContext({ profile, masterKey: keys.outbound.masterKey, masterSalt: keys.outbound.masterSalt });
+          this.#srtpIn = new SrtpContext({ profile, masterKey: keys.inbound.masterKey, masterSalt: keys.inbound.masterSalt });
           this.#nextRtcpAt = this.#now() + 200;
         }
         this.#listener.dtlsState('connected');

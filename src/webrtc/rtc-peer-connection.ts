@@ -36,6 +36,7 @@ import { RTCRtpReceiver } from './rtc-rtp-receiver.js';
 import { type RTCRtpEncodingParameters, RTCRtpSender } from './rtc-rtp-sender.js';
 import { RTCRtpTransceiver } from './rtc-rtp-transceiver.js';
 import { type RTCSdpType, RTCSessionDescription, type RTCSessionDescriptionInit } from './rtc-session-description.js';
+import { type RTCStats, type RTCStatsReport, buildStatsReport } from './rtc-stats-report.js';
 import { TaskQueue } from './task-queue.js';
 
 export type RTCSignalingState = 'stable' | 'have-local-offer' | 'have-remote-offer' | 'have-local-pranswer' | 'have-remote-pranswer' | 'closed';
@@ -957,6 +958,8 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     if (encodings && encodings.length > 0) sender.setInitialEncodings(encodings);
     sender.onNegotiationNeeded = () => this.updateNegotiationNeeded();
     const receiver = new RTCRtpReceiver(kind);
+    sender.statsProvider = () => this.statsFor({ sender });
+    receiver.statsProvider = () => this.statsFor({ receiver });
     const t = new RTCRtpTransceiver(kind, sender, receiver, direction, {
       isClosed: () => this.#closed,
       updateNegotiationNeeded: () => this.updateNegotiationNeeded(),
@@ -1191,6 +1194,40 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
   protected onClose(): void {}
 
   // ---------------------------------------------------------------- stats
+
+  /** W3C §8.2 getStats: the whole connection, or one sender's/receiver's streams (selector). */
+  async getStats(selector?: MediaStreamTrack | null): Promise<RTCStatsReport> {
+    if (this.#closed) throw domError('InvalidStateError', 'the peer connection is closed');
+    let filter: { sender?: RTCRtpSender; receiver?: RTCRtpReceiver } | undefined;
+    if (selector) {
+      const senders = this.#transceivers.filter((t) => t.sender.track === selector);
+      const receivers = this.#transceivers.filter((t) => t.receiver.track === selector);
+      if (senders.length + receivers.length !== 1) throw domError('InvalidAccessError', 'the selector track must belong to exactly one sender or receiver of this connection');
+      filter = senders.length === 1 ? { sender: senders[0].sender } : { receiver: receivers[0].receiver };
+    }
+    return this.statsFor(filter);
+  }
+
+  /** Used by RTCRtpSender/Receiver.getStats and the data channel layer. */
+  protected statsFor(filter?: { sender?: RTCRtpSender; receiver?: RTCRtpReceiver }): RTCStatsReport {
+    return buildStatsReport(
+      {
+        transceivers: this.#transceivers,
+        connection: this.#transport instanceof Connection ? this.#transport : null,
+        localCertificate: this.#certificateValue,
+        remoteFingerprint: this.remoteFingerprint,
+        iceState: this.#iceConnectionState,
+        dtlsState: this.#dtlsState,
+        dataChannels: this.dataChannelStats(),
+      },
+      filter,
+    );
+  }
+
+  /** Overridden by the data channel layer. */
+  protected dataChannelStats(): { opened: number; closed: number; stats: RTCStats[] } {
+    return { opened: 0, closed: 0, stats: [] };
+  }
 
   protected get cname(): string {
     return this.#cname;

@@ -145,8 +145,11 @@ export class RTCRtpReceiver {
     return [];
   }
 
+  /** Set by the peer connection. */
+  statsProvider: (() => Map<string, unknown>) | null = null;
+
   async getStats(): Promise<Map<string, unknown>> {
-    return new Map();
+    return this.statsProvider?.() ?? new Map();
   }
 
   /** Non-standard: ask the remote sender for a key frame (PLI, or FIR if only FIR was negotiated). */

@@ -150,8 +150,11 @@ export class RTCRtpSender {
     this.#transactionId = null;
   }
 
+  /** Set by the peer connection. */
+  statsProvider: (() => Map<string, unknown>) | null = null;
+
   async getStats(): Promise<Map<string, unknown>> {
-    return new Map();
+    return this.statsProvider?.() ?? new Map();
   }
 
   // ---- wiring used by RTCPeerConnection and the connection ----
