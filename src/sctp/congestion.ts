@@ -1,0 +1,142 @@
+// Congestion control: RFC 9260 §7.2 (slow start, congestion avoidance, fast recovery,
+// T3 collapse) with one WebRTC-motivated change, documented here because it departs
+// from the RFC.
+//
+// Reno halves cwnd on every loss event. On a lossy wireless or VPN path with 20 %
+// random loss that pins cwnd at a handful of packets (throughput ≈ 1.2·MSS/(RTT·√p),
+// under 100 kB/s at 40 ms), which is what usrsctp and dcsctp do there. We estimate the
+// path's delivery rate (bytes acknowledged per round trip, max over the last 10 rounds)
+// and its minimum RTT, and take their product times 1.5 as a floor ("the window the
+// path has been seen to carry"). A loss event while cwnd is at or below that floor is
+// treated as random loss: cwnd is kept, and ssthresh is raised to the floor so that
+// slow start keeps probing. A loss while cwnd is above the floor (the RTT has grown, a
+// queue is building: real congestion) reduces cwnd as the RFC says, but never below the
+// floor. This is the cwnd = gain × bandwidth × min RTT rule of BBR (gain 2 there), used
+// only to bound Reno's reaction. On a path with no random loss it behaves like the RFC.
+
+const FLOOR_GAIN = 2;
+const BW_ROUNDS = 10;
+
+export interface CongestionOptions {
+  /** Bytes of user data per packet (the MTU in RFC 9260 §7.2 terms). */
+  mtu: number;
+  initialCwndPackets: number;
+  maxCwnd: number;
+}
+
+export class CongestionController {
+  cwnd: number;
+  ssthresh: number;
+  private partialBytesAcked = 0;
+  inFastRecovery = false;
+  /** Highest TSN outstanding when fast recovery began (RFC 9260 §7.2.4). */
+  fastRecoveryExit = 0;
+
+  // Delivery-rate estimation, one sample per round trip.
+  private delivered = 0;
+  private roundStartAt = -1;
+  private roundStartDelivered = 0;
+  private roundEndTsn = 0;
+  private readonly bwSamples = new Float64Array(BW_ROUNDS);
+  private bwIndex = 0;
+  /** Max delivery rate seen over the last rounds, bytes per ms. */
+  maxBandwidth = 0;
+
+  constructor(private readonly opts: CongestionOptions) {
+    // RFC 9260 §7.2.1 allows min(4·MTU, max(2·MTU, 4380)); like RFC 6928 for TCP and
+    // like dcsctp, WebRTC starts at 10 packets.
+    this.cwnd = opts.mtu * opts.initialCwndPackets;
+    this.ssthresh = opts.maxCwnd;
+  }
+
+  setPeerWindow(aRwnd: number): void {
+    // RFC 9260 §7.2.1: the initial ssthresh MAY be the peer's advertised window.
+    this.ssthresh = Math.max(aRwnd, 4 * this.opts.mtu);
+  }
+
+  /** The window the path has been seen to carry (see the header comment). */
+  floor(minRtt: number): number {
+    const bdp = Number.isFinite(minRtt) ? this.maxBandwidth * minRtt * FLOOR_GAIN : 0;
+    return Math.min(this.opts.maxCwnd, Math.max(4 * this.opts.mtu, bdp));
+  }
+
+  /**
+   * A SACK acknowledged `bytes` new bytes (cumulatively or by gap blocks).
+   * `flightBefore` is the flight size before the SACK, `cumAdvanced` whether the
+   * cumulative TSN moved, `highestAcked` the highest TSN acked so far, `nextTsn` the
+   * next TSN to be assigned.
+   */
+  onAck(bytes: number, cumAdvanced: boolean, flightBefore: number, now: number, highestAcked: number, nextTsn: number): void {
+    this.delivered += bytes;
+    if (this.roundStartAt < 0) this.startRound(now, nextTsn);
+    else if (((highestAcked - this.roundEndTsn) | 0) >= 0) {
+      const elapsed = now - this.roundStartAt;
+      if (elapsed >= 1) {
+        this.bwSamples[this.bwIndex] = (this.delivered - this.roundStartDelivered) / elapsed;
+        this.bwIndex = (this.bwIndex + 1) % BW_ROUNDS;
+        let m = 0;
+        for (let i = 0; i < BW_ROUNDS; i++) if (this.bwSamples[i] > m) m = this.bwSamples[i];
+        this.maxBandwidth = m;
+      }
+      this.startRound(now, nextTsn);
+    }
+    // RFC 9260 §7.2.1, §7.2.2: grow only when the window was in use and not during
+    // fast recovery. The RFC also asks that the cumulative point advanced; we count
+    // gap-acknowledged bytes too (delivered is delivered), or under random loss — where
+    // the cumulative point waits on a retransmission most of the time — the window
+    // could hardly grow. Fast recovery still blocks growth after congestion losses.
+    void cumAdvanced;
+    if (this.inFastRecovery || bytes === 0) return;
+    const mtu = this.opts.mtu;
+    if (flightBefore + mtu < this.cwnd) return;
+    if (this.cwnd <= this.ssthresh) {
+      // Byte counting capped at 4 MTU per SACK (RFC 3465 allows L = 2 with delayed
+      // acks; a SACK here covers up to 2 packets, plus gap-acked ones after a loss).
+      this.cwnd = Math.min(this.opts.maxCwnd, this.cwnd + Math.min(bytes, 4 * mtu));
+    } else {
+      this.partialBytesAcked += bytes;
+      if (this.partialBytesAcked >= this.cwnd) {
+        this.partialBytesAcked -= this.cwnd;
+        this.cwnd = Math.min(this.opts.maxCwnd, this.cwnd + mtu);
+      }
+    }
+  }
+
+  private startRound(now: number, nextTsn: number): void {
+    this.roundStartAt = now;
+    this.roundStartDelivered = this.delivered;
+    this.roundEndTsn = (nextTsn - 1) >>> 0;
+  }
+
+  /** Fast retransmit detected loss (RFC 9260 §7.2.4); once per recovery period. */
+  onLoss(highestOutstandingTsn: number, minRtt: number): void {
+    if (this.inFastRecovery) return;
+    const floor = this.floor(minRtt);
+    // Before the first bandwidth sample there is no telling random from congestion
+    // loss; the initial window is small, so keep it (the next loss decides).
+    if (this.maxBandwidth === 0 || floor >= this.cwnd) {
+      // Random loss on a path that carried this window: keep it, keep probing (no
+      // recovery period either, so the window may keep growing).
+      this.ssthresh = Math.max(this.ssthresh, floor);
+      return;
+    }
+    this.inFastRecovery = true;
+    this.fastRecoveryExit = highestOutstandingTsn;
+    this.ssthresh = Math.max(this.cwnd / 2, floor);
+    this.cwnd = this.ssthresh;
+    this.partialBytesAcked = 0;
+  }
+
+  /** The cumulative TSN reached `cum`: fast recovery ends past its exit point. */
+  onCumulativeAck(cum: number): void {
+    if (this.inFastRecovery && ((cum - this.fastRecoveryExit) | 0) >= 0) this.inFastRecovery = false;
+  }
+
+  /** T3-rtx expiry (RFC 9260 §7.2.3): restart from one packet, slow start to the floor. */
+  onTimeout(minRtt: number): void {
+    this.ssthresh = Math.max(this.cwnd / 2, this.floor(minRtt));
+    this.cwnd = this.opts.mtu;
+    this.partialBytesAcked = 0;
+    this.inFastRecovery = false;
+  }
+}
