@@ -113,41 +113,45 @@ export let aesOut1: u32 = 0;
 export let aesOut2: u32 = 0;
 export let aesOut3: u32 = 0;
 
-// Encrypts one block given as four big-endian words; result in aesOut0..3.
+// Table lookups: the byte at bit offset 24/16/8/0 of a word, scaled to a u32 index in
+// one shift and one mask, with the table base folded into the load's offset.
 // @ts-ignore: decorator
 @inline
-export function aesEncryptWords(rk: usize, nr: i32, i0: u32, i1: u32, i2: u32, i3: u32): void {
-  let s0 = i0 ^ load<u32>(rk);
-  let s1 = i1 ^ load<u32>(rk, 4);
-  let s2 = i2 ^ load<u32>(rk, 8);
-  let s3 = i3 ^ load<u32>(rk, 12);
-  let k = rk + 16;
+export function te0(w: u32): u32 {
+  return load<u32>((w >>> 22) & 0x3fc, TE);
+}
+// @ts-ignore: decorator
+@inline
+export function te1(w: u32): u32 {
+  return load<u32>((w >>> 14) & 0x3fc, TE + 1024);
+}
+// @ts-ignore: decorator
+@inline
+export function te2(w: u32): u32 {
+  return load<u32>((w >>> 6) & 0x3fc, TE + 2048);
+}
+// @ts-ignore: decorator
+@inline
+export function te3(w: u32): u32 {
+  return load<u32>((w << 2) & 0x3fc, TE + 3072);
+}
+
+// Runs the rounds from the round key at k to the last one (at rk + 16 * nr) on a state
+// that has already been through the rounds before k; result in aesOut0..3.
+// @ts-ignore: decorator
+@inline
+export function aesRoundsFrom(rk: usize, nr: i32, k0: usize, i0: u32, i1: u32, i2: u32, i3: u32): void {
+  let s0 = i0;
+  let s1 = i1;
+  let s2 = i2;
+  let s3 = i3;
+  let k = k0;
   const last = rk + (<usize>nr << 4);
   while (k < last) {
-    const t0 =
-      load<u32>(TE + ((s0 >>> 24) << 2)) ^
-      load<u32>(TE + 1024 + (((s1 >>> 16) & 0xff) << 2)) ^
-      load<u32>(TE + 2048 + (((s2 >>> 8) & 0xff) << 2)) ^
-      load<u32>(TE + 3072 + ((s3 & 0xff) << 2)) ^
-      load<u32>(k);
-    const t1 =
-      load<u32>(TE + ((s1 >>> 24) << 2)) ^
-      load<u32>(TE + 1024 + (((s2 >>> 16) & 0xff) << 2)) ^
-      load<u32>(TE + 2048 + (((s3 >>> 8) & 0xff) << 2)) ^
-      load<u32>(TE + 3072 + ((s0 & 0xff) << 2)) ^
-      load<u32>(k, 4);
-    const t2 =
-      load<u32>(TE + ((s2 >>> 24) << 2)) ^
-      load<u32>(TE + 1024 + (((s3 >>> 16) & 0xff) << 2)) ^
-      load<u32>(TE + 2048 + (((s0 >>> 8) & 0xff) << 2)) ^
-      load<u32>(TE + 3072 + ((s1 & 0xff) << 2)) ^
-      load<u32>(k, 8);
-    const t3 =
-      load<u32>(TE + ((s3 >>> 24) << 2)) ^
-      load<u32>(TE + 1024 + (((s0 >>> 16) & 0xff) << 2)) ^
-      load<u32>(TE + 2048 + (((s1 >>> 8) & 0xff) << 2)) ^
-      load<u32>(TE + 3072 + ((s2 & 0xff) << 2)) ^
-      load<u32>(k, 12);
+    const t0 = te0(s0) ^ te1(s1) ^ te2(s2) ^ te3(s3) ^ load<u32>(k);
+    const t1 = te0(s1) ^ te1(s2) ^ te2(s3) ^ te3(s0) ^ load<u32>(k, 4);
+    const t2 = te0(s2) ^ te1(s3) ^ te2(s0) ^ te3(s1) ^ load<u32>(k, 8);
+    const t3 = te0(s3) ^ te1(s0) ^ te2(s1) ^ te3(s2) ^ load<u32>(k, 12);
     s0 = t0;
     s1 = t1;
     s2 = t2;
@@ -156,29 +160,36 @@ export function aesEncryptWords(rk: usize, nr: i32, i0: u32, i1: u32, i2: u32, i
   }
   // Last round: SubBytes and ShiftRows only (FIPS-197 §5.1).
   aesOut0 =
-    ((load<u32>(TE4 + ((s0 >>> 24) << 2)) & 0xff000000) |
-      (load<u32>(TE4 + (((s1 >>> 16) & 0xff) << 2)) & 0x00ff0000) |
-      (load<u32>(TE4 + (((s2 >>> 8) & 0xff) << 2)) & 0x0000ff00) |
-      (load<u32>(TE4 + ((s3 & 0xff) << 2)) & 0x000000ff)) ^
+    ((load<u32>((s0 >>> 22) & 0x3fc, TE4) & 0xff000000) |
+      (load<u32>((s1 >>> 14) & 0x3fc, TE4) & 0x00ff0000) |
+      (load<u32>((s2 >>> 6) & 0x3fc, TE4) & 0x0000ff00) |
+      (load<u32>((s3 << 2) & 0x3fc, TE4) & 0x000000ff)) ^
     load<u32>(last);
   aesOut1 =
-    ((load<u32>(TE4 + ((s1 >>> 24) << 2)) & 0xff000000) |
-      (load<u32>(TE4 + (((s2 >>> 16) & 0xff) << 2)) & 0x00ff0000) |
-      (load<u32>(TE4 + (((s3 >>> 8) & 0xff) << 2)) & 0x0000ff00) |
-      (load<u32>(TE4 + ((s0 & 0xff) << 2)) & 0x000000ff)) ^
+    ((load<u32>((s1 >>> 22) & 0x3fc, TE4) & 0xff000000) |
+      (load<u32>((s2 >>> 14) & 0x3fc, TE4) & 0x00ff0000) |
+      (load<u32>((s3 >>> 6) & 0x3fc, TE4) & 0x0000ff00) |
+      (load<u32>((s0 << 2) & 0x3fc, TE4) & 0x000000ff)) ^
     load<u32>(last, 4);
   aesOut2 =
-    ((load<u32>(TE4 + ((s2 >>> 24) << 2)) & 0xff000000) |
-      (load<u32>(TE4 + (((s3 >>> 16) & 0xff) << 2)) & 0x00ff0000) |
-      (load<u32>(TE4 + (((s0 >>> 8) & 0xff) << 2)) & 0x0000ff00) |
-      (load<u32>(TE4 + ((s1 & 0xff) << 2)) & 0x000000ff)) ^
+    ((load<u32>((s2 >>> 22) & 0x3fc, TE4) & 0xff000000) |
+      (load<u32>((s3 >>> 14) & 0x3fc, TE4) & 0x00ff0000) |
+      (load<u32>((s0 >>> 6) & 0x3fc, TE4) & 0x0000ff00) |
+      (load<u32>((s1 << 2) & 0x3fc, TE4) & 0x000000ff)) ^
     load<u32>(last, 8);
   aesOut3 =
-    ((load<u32>(TE4 + ((s3 >>> 24) << 2)) & 0xff000000) |
-      (load<u32>(TE4 + (((s0 >>> 16) & 0xff) << 2)) & 0x00ff0000) |
-      (load<u32>(TE4 + (((s1 >>> 8) & 0xff) << 2)) & 0x0000ff00) |
-      (load<u32>(TE4 + ((s2 & 0xff) << 2)) & 0x000000ff)) ^
+    ((load<u32>((s3 >>> 22) & 0x3fc, TE4) & 0xff000000) |
+      (load<u32>((s0 >>> 14) & 0x3fc, TE4) & 0x00ff0000) |
+      (load<u32>((s1 >>> 6) & 0x3fc, TE4) & 0x0000ff00) |
+      (load<u32>((s2 << 2) & 0x3fc, TE4) & 0x000000ff)) ^
     load<u32>(last, 12);
+}
+
+// Encrypts one block given as four big-endian words; result in aesOut0..3.
+// @ts-ignore: decorator
+@inline
+export function aesEncryptWords(rk: usize, nr: i32, i0: u32, i1: u32, i2: u32, i3: u32): void {
+  aesRoundsFrom(rk, nr, rk + 16, i0 ^ load<u32>(rk), i1 ^ load<u32>(rk, 4), i2 ^ load<u32>(rk, 8), i3 ^ load<u32>(rk, 12));
 }
 
 // Encrypts the 16 bytes at src into dst (may alias).

@@ -1,15 +1,13 @@
-// GHASH (NIST SP 800-38D §6.4) with Shoup's 8-bit tables held as WebAssembly SIMD
-// vectors: per key, M[b] = b(x)·H for every byte b (4 KiB); shared, R[v] = the reduction
-// of byte v shifted past x^127. One block costs 16 steps of "shift Z up one byte,
-// fold the spilled byte back in, add M[next byte]"; the byte shift is one i8x16.shuffle.
+// GHASH (NIST SP 800-38D §6.4) without carry-less multiply instructions: per hash key
+// H, 32 tables of 16 WebAssembly SIMD vectors, table p holding n·x^(4p)·H for every
+// nibble n at nibble position p of a block (8 KiB per key). X·H is then the XOR of 32
+// lookups, independent of each other.
 //
 // Bit order (SP 800-38D §6.3): bit 7 of byte 0 is the coefficient of x^0, bit 0 of byte
 // 15 that of x^127; multiplying by x is a right shift of the 128-bit big-endian string.
 // Table lookups are data-dependent (not cache-timing safe); see README.
 
-export const GHASH_TABLE_SIZE: i32 = 4096;
-
-const R: usize = memory.data(4096, 64);
+export const GHASH_TABLE_SIZE: i32 = 8192;
 
 // ×x on a block held as two big-endian halves; reduction by x^128 = x^7+x^2+x+1 (0xE1).
 let mulHi: u64 = 0;
@@ -25,64 +23,73 @@ function storeHalves(p: usize, hi: u64, lo: u64): void {
   store<u64>(p, bswap<u64>(lo), 8);
 }
 
-function buildReduction(): void {
-  for (let v: u32 = 0; v < 256; v++) {
-    mulHi = 0;
-    mulLo = <u64>v; // byte 15
-    for (let k = 0; k < 8; k++) mulX();
-    storeHalves(R + (<usize>v << 4), mulHi, mulLo);
-  }
-}
-buildReduction();
-
-// Fills the 4 KiB table at t for the hash key H (16 bytes at h).
+// Fills the table at t for the hash key H (16 bytes at h).
 export function ghashSetKey(t: usize, h: usize): void {
   mulHi = bswap<u64>(load<u64>(h));
   mulLo = bswap<u64>(load<u64>(h, 8));
-  // M[0x80] = H (x^0), M[0x40] = H·x, ..., M[0x01] = H·x^7.
-  for (let bit: u32 = 0x80; bit != 0; bit >>= 1) {
-    storeHalves(t + (<usize>bit << 4), mulHi, mulLo);
-    mulX();
-  }
-  v128.store(t, i64x2.splat(0));
-  // Linearity fills the rest: M[a ^ b] = M[a] ^ M[b].
-  for (let i: u32 = 2; i < 256; i <<= 1) {
-    for (let j: u32 = 1; j < i; j++) {
-      v128.store(t + (<usize>(i | j) << 4), v128.xor(v128.load(t + (<usize>i << 4)), v128.load(t + (<usize>j << 4))));
+  for (let p: usize = 0; p < 32; p++) {
+    const tp = t + (p << 8);
+    v128.store(tp, i64x2.splat(0));
+    // The nibble's most significant bit is the lowest power of x (x^(4p)).
+    for (let bit: usize = 8; bit != 0; bit >>= 1) {
+      storeHalves(tp + (bit << 4), mulHi, mulLo);
+      mulX();
+    }
+    for (let i: usize = 2; i < 16; i <<= 1) {
+      for (let j: usize = 1; j < i; j++) {
+        v128.store(tp + ((i | j) << 4), v128.xor(v128.load(tp + (i << 4)), v128.load(tp + (j << 4))));
+      }
     }
   }
 }
 
-// Absorbs one 16-byte block x (a v128 in memory byte order) into y: y = (y ^ x)·H.
+// One multiplication by H: y·H as the XOR of 32 table entries, one per nibble of y.
+// No step depends on the previous one, so the loads overlap (a Horner scheme would
+// chain 16 dependent steps per block).
 // @ts-ignore: decorator
 @inline
-function ghashStep(t: usize, y: v128): v128 {
-  // Horner over the bytes from 15 down to 0: Z = Z·x^8 + M[byte].
-  let z = v128.load(t + (<usize>i8x16.extract_lane_u(y, 15) << 4));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 14));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 13));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 12));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 11));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 10));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 9));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 8));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 7));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 6));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 5));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 4));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 3));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 2));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 1));
-  z = shiftIn(t, z, i8x16.extract_lane_u(y, 0));
-  return z;
-}
-
-// @ts-ignore: decorator
-@inline
-function shiftIn(t: usize, z: v128, b: u8): v128 {
-  const spill = <usize>i8x16.extract_lane_u(z, 15);
-  const moved = i8x16.shuffle(z, i64x2.splat(0), 16, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
-  return v128.xor(v128.xor(moved, v128.load(R + (spill << 4))), v128.load(t + (<usize>b << 4)));
+function mulH(t: usize, y: v128): v128 {
+  const w0 = i32x4.extract_lane(y, 0);
+  const v0 = w0 << 4;
+  const w1 = i32x4.extract_lane(y, 1);
+  const v1 = w1 << 4;
+  const w2 = i32x4.extract_lane(y, 2);
+  const v2 = w2 << 4;
+  const w3 = i32x4.extract_lane(y, 3);
+  const v3 = w3 << 4;
+  let a = v128.load(t + <usize>(w0 & 0xf0), 0);
+  let b = v128.load(t + <usize>(v0 & 0xf0), 256);
+  let c = v128.load(t + <usize>((w0 >>> 8) & 0xf0), 512);
+  let d = v128.load(t + <usize>((v0 >>> 8) & 0xf0), 768);
+  a = v128.xor(a, v128.load(t + <usize>((w0 >>> 16) & 0xf0), 1024));
+  b = v128.xor(b, v128.load(t + <usize>((v0 >>> 16) & 0xf0), 1280));
+  c = v128.xor(c, v128.load(t + <usize>((w0 >>> 24) & 0xf0), 1536));
+  d = v128.xor(d, v128.load(t + <usize>((v0 >>> 24) & 0xf0), 1792));
+  a = v128.xor(a, v128.load(t + <usize>(w1 & 0xf0), 2048));
+  b = v128.xor(b, v128.load(t + <usize>(v1 & 0xf0), 2304));
+  c = v128.xor(c, v128.load(t + <usize>((w1 >>> 8) & 0xf0), 2560));
+  d = v128.xor(d, v128.load(t + <usize>((v1 >>> 8) & 0xf0), 2816));
+  a = v128.xor(a, v128.load(t + <usize>((w1 >>> 16) & 0xf0), 3072));
+  b = v128.xor(b, v128.load(t + <usize>((v1 >>> 16) & 0xf0), 3328));
+  c = v128.xor(c, v128.load(t + <usize>((w1 >>> 24) & 0xf0), 3584));
+  d = v128.xor(d, v128.load(t + <usize>((v1 >>> 24) & 0xf0), 3840));
+  a = v128.xor(a, v128.load(t + <usize>(w2 & 0xf0), 4096));
+  b = v128.xor(b, v128.load(t + <usize>(v2 & 0xf0), 4352));
+  c = v128.xor(c, v128.load(t + <usize>((w2 >>> 8) & 0xf0), 4608));
+  d = v128.xor(d, v128.load(t + <usize>((v2 >>> 8) & 0xf0), 4864));
+  a = v128.xor(a, v128.load(t + <usize>((w2 >>> 16) & 0xf0), 5120));
+  b = v128.xor(b, v128.load(t + <usize>((v2 >>> 16) & 0xf0), 5376));
+  c = v128.xor(c, v128.load(t + <usize>((w2 >>> 24) & 0xf0), 5632));
+  d = v128.xor(d, v128.load(t + <usize>((v2 >>> 24) & 0xf0), 5888));
+  a = v128.xor(a, v128.load(t + <usize>(w3 & 0xf0), 6144));
+  b = v128.xor(b, v128.load(t + <usize>(v3 & 0xf0), 6400));
+  c = v128.xor(c, v128.load(t + <usize>((w3 >>> 8) & 0xf0), 6656));
+  d = v128.xor(d, v128.load(t + <usize>((v3 >>> 8) & 0xf0), 6912));
+  a = v128.xor(a, v128.load(t + <usize>((w3 >>> 16) & 0xf0), 7168));
+  b = v128.xor(b, v128.load(t + <usize>((v3 >>> 16) & 0xf0), 7424));
+  c = v128.xor(c, v128.load(t + <usize>((w3 >>> 24) & 0xf0), 7680));
+  d = v128.xor(d, v128.load(t + <usize>((v3 >>> 24) & 0xf0), 7936));
+  return v128.xor(v128.xor(a, b), v128.xor(c, d));
 }
 
 // A running GHASH: Y (16) | partial block (16) | partial length (4).
@@ -109,11 +116,11 @@ export function ghashUpdate(s: usize, t: usize, p: usize, len: usize): void {
       store<u32>(s, <u32>used, 32);
       return;
     }
-    y = ghashStep(t, v128.xor(y, v128.load(s + 16)));
+    y = mulH(t, v128.xor(y, v128.load(s + 16)));
     used = 0;
   }
   while (n >= 16) {
-    y = ghashStep(t, v128.xor(y, v128.load(q)));
+    y = mulH(t, v128.xor(y, v128.load(q)));
     q += 16;
     n -= 16;
   }
@@ -131,7 +138,7 @@ export function ghashPad(s: usize, t: usize): void {
   const used = <usize>load<u32>(s, 32);
   if (used == 0) return;
   memory.fill(s + 16 + used, 0, 16 - used);
-  v128.store(s, ghashStep(t, v128.xor(v128.load(s), v128.load(s + 16))));
+  v128.store(s, mulH(t, v128.xor(v128.load(s), v128.load(s + 16))));
   store<u32>(s, 0, 32);
 }
 
@@ -139,5 +146,5 @@ export function ghashPad(s: usize, t: usize): void {
 export function ghashLengths(s: usize, t: usize, aadLen: u64, ctLen: u64): void {
   ghashPad(s, t);
   const lens = i64x2(<i64>bswap<u64>(aadLen << 3), <i64>bswap<u64>(ctLen << 3));
-  v128.store(s, ghashStep(t, v128.xor(v128.load(s), lens)));
+  v128.store(s, mulH(t, v128.xor(v128.load(s), lens)));
 }
