@@ -427,6 +427,11 @@ export class IceAgent {
     if (cand.component !== 1) return;
     const family = ipFamily(cand.address);
     if (!family) throw new DOMException(`ICE candidate address is not an IP: ${cand.address}`, 'OperationError');
+    if (cand.port === 0 || /^(0\.0\.0\.0|::|0:0:0:0:0:0:0:0)$/.test(cand.address) || /^(22[4-9]|23\d)\./.test(cand.address) || /^ff/i.test(cand.address)) {
+      // Unspecified, multicast or port 0: never a peer's address; sending there is wrong.
+      this.stats.remoteCandidatesDropped++;
+      return;
+    }
     const address: TransportAddress = { address: cand.address, port: cand.port, family };
     const existing = this.remoteByAddress.get(addressKey(address));
     if (existing) {
@@ -517,6 +522,9 @@ export class IceAgent {
       if (this.sendNextCheck(now)) {
         this.lastCheckAt = now;
         this.nextCheckAt = now + this.opts.pacing;
+      } else if (this.awaitingNomination()) {
+        // A valid pair waits for better ones; nominate it when the delay runs out.
+        this.nextCheckAt = Math.max(now + 1, this.firstValidAt + this.opts.nominationDelay);
       } else this.nextCheckAt = Number.POSITIVE_INFINITY;
     }
     this.checkConsent(now);
@@ -1029,6 +1037,8 @@ export class IceAgent {
     pair.state = 'failed';
     pair.tx = undefined;
     if (this.nominating === pair) this.nominating = undefined;
+    // A failed pair can unblock a nomination or let a frozen pair run.
+    this.wakeChecks();
     if (this.selected === pair && this.state !== 'disconnected') {
       // The selected pair's checks time out; consent decides when it is lost.
     }
@@ -1102,6 +1112,10 @@ export class IceAgent {
     if (!next) return false;
     this.sendCheck(now, next, false);
     return true;
+  }
+
+  private awaitingNomination(): boolean {
+    return this.role === 'controlling' && !this.lite && !this.nominating && !this.selected?.nominated && this.pairs.some((p) => p.state === 'succeeded');
   }
 
   /** Nominate `p` now if no better pair is still being checked, or the wait is over. */
