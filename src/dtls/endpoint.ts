@@ -288,6 +288,11 @@ export class DtlsEndpoint {
       this.stats.dropped.afterClose++;
       return;
     }
+    if (this.state === 'idle') {
+      // A client speaks first (start()); anything before that is not ours to answer.
+      this.stats.dropped.beforeStart++;
+      return;
+    }
     try {
       const { records, malformed } = parseRecords(datagram);
       if (malformed) this.stats.dropped.malformedRecord++;
@@ -611,9 +616,15 @@ export class DtlsEndpoint {
         this.handshakeAfterCompletion(now, r, f);
         continue;
       }
-      if (this.state === 'server-wait-client-hello' && f.msgType === HANDSHAKE_TYPE.clientHello && f.messageSeq !== this.reassembler.nextSeq) {
-        // A stateless server takes the client's numbering as it comes (RFC 6347 §4.2.2).
-        this.reassembler.reset(f.messageSeq);
+      if (this.state === 'server-wait-client-hello') {
+        // Stateless until a cookie checks out: anything but a ClientHello is dropped, not
+        // answered, so stray or spoofed handshake data cannot fail a waiting server.
+        if (f.msgType !== HANDSHAKE_TYPE.clientHello) {
+          this.stats.dropped.unexpectedHandshake++;
+          continue;
+        }
+        // The client's numbering is taken as it comes (RFC 6347 §4.2.2).
+        if (f.messageSeq !== this.reassembler.nextSeq) this.reassembler.reset(f.messageSeq);
       }
       const verdict = this.reassembler.add(f, r.epoch);
       if (verdict === 'old') {
@@ -665,7 +676,7 @@ export class DtlsEndpoint {
       this.reassembler.reset(f.messageSeq + 1);
       return;
     }
-    this.stats.dropped.unexpectedContentType++;
+    this.stats.dropped.unexpectedHandshake++;
   }
 
   private dispatch(now: number, m: HandshakeMessage, r: DtlsRecord): void {

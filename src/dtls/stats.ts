@@ -16,6 +16,8 @@ export interface DtlsDropCounters {
   unexpectedContentType: number;
   /** Handshake fragment that did not parse or conflicted with earlier fragments. */
   malformedHandshake: number;
+  /** Handshake message that has no place in the current state (dropped, not fatal). */
+  unexpectedHandshake: number;
   /** Handshake message already processed (a retransmission). */
   duplicateHandshake: number;
   /** Handshake message too far ahead, or too long. */
@@ -26,6 +28,8 @@ export interface DtlsDropCounters {
   badCookie: number;
   /** Input after close or failure. */
   afterClose: number;
+  /** Input to a client before start(). */
+  beforeStart: number;
   /** Events or datagrams dropped because a bounded queue was full. */
   queueOverflow: number;
 }
@@ -61,11 +65,13 @@ export function newDtlsStats(): DtlsStats {
       decryptFailed: 0,
       unexpectedContentType: 0,
       malformedHandshake: 0,
+      unexpectedHandshake: 0,
       duplicateHandshake: 0,
       handshakeOutOfWindow: 0,
       unauthenticatedAlert: 0,
       badCookie: 0,
       afterClose: 0,
+      beforeStart: 0,
       queueOverflow: 0,
     },
   };

@@ -294,3 +294,19 @@ describe('DtlsEndpoint server: DTLS 1.3 ClientHello falls back to 1.2', () => {
     expect(parsed.extensions.present).not.toContain(EXTENSION.supportedVersions);
   });
 });
+
+describe('DtlsEndpoint stateless phases', () => {
+  it('a waiting server drops stray handshake messages instead of failing; an idle client drops input', () => {
+    const [c, s] = pair();
+    const finished = encodePlainRecord(CONTENT_TYPE.handshake, 0xfefd, 0, 0, encodeHandshakeFragment(HANDSHAKE_TYPE.finished, 0, new Uint8Array(12), 0, 12));
+    s.handleInput(0, finished);
+    c.handleInput(0, finished);
+    expect(s.pollTransmit()).toBeUndefined();
+    expect(s.pollEvent()).toBeUndefined();
+    expect(s.getStats().dropped.unexpectedHandshake).toBe(1);
+    expect(c.getStats().dropped.beforeStart).toBe(1);
+    c.start(0);
+    const r = runLink(c, s, { until: both });
+    expect(connected(r.eventsA) && connected(r.eventsB)).toBe(true);
+  });
+});
