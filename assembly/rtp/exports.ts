@@ -7,7 +7,7 @@ import { IO_REGION } from '../io';
 import { parseRtpHeader, serializeRtp } from './header';
 import { beginPackets, finishPackets, framePos, frameReset, validTable } from './packets';
 import {
-  CODEC_AV1, CODEC_H264, CODEC_H265, CODEC_OPUS, CODEC_VP8, CODEC_VP9, FRAME_REGION, FRAME_REGION_SIZE,
+  CODEC_AV1, CODEC_H264, EXT_REGION, EXT_REGION_SIZE, CODEC_H265, CODEC_OPUS, CODEC_VP8, CODEC_VP9, FRAME_REGION, FRAME_REGION_SIZE,
   HEADER_REGION, INFO_CLEAN_START, INFO_KEYFRAME, INFO_NEXT_SEQ, INFO_PARAM_COUNT, INFO_REASON, INFO_REGION, MAX_PACKETS,
   PACKET_REGION, PACKET_REGION_SIZE, PACKET_TABLE, PARAM_REGION, PARAM_REGION_SIZE, REASON_NONE, setInfo,
 } from './regions';
@@ -34,6 +34,8 @@ export function rtpParamRegion(): usize { return PARAM_REGION; }
 export function rtpParamRegionSize(): i32 { return PARAM_REGION_SIZE; }
 export function rtpInfoRegion(): usize { return INFO_REGION; }
 export function rtpHeaderRegion(): usize { return HEADER_REGION; }
+export function rtpExtRegion(): usize { return EXT_REGION; }
+export function rtpExtRegionSize(): i32 { return EXT_REGION_SIZE; }
 
 // Parses the RTP packet of len bytes in the I/O region; fields and the RFC 8285 element
 // table land in HEADER_REGION. Returns the payload offset or ERR_MALFORMED.
@@ -54,18 +56,20 @@ export function rtpSerialize(
 
 // Packetises the frame of frameLen bytes in FRAME_REGION. pictureId feeds VP8/VP9,
 // flags the codec options (VP9: 1 = flexible mode), paramLen the Annex-B parameter sets
-// the host keeps in PARAM_REGION (H.264/H.265). Returns the packet count; the INFO
+// the host keeps in PARAM_REGION (H.264/H.265), extLen the header-extension block in
+// EXT_REGION that every packet carries (0: none). Returns the packet count; the INFO
 // region says keyframe and where parameter sets were found.
 export function rtpPacketize(
   codec: i32, frameLen: i32, mtu: i32, payloadType: i32, ssrc: u32, seq: i32, ts: u32,
-  pictureId: i32, flags: i32, paramLen: i32,
+  pictureId: i32, flags: i32, paramLen: i32, extLen: i32,
 ): i32 {
+  if (extLen < 0 || extLen > EXT_REGION_SIZE || extLen & 3 || mtu - 12 - extLen < 32) return ERR_INVALID_ARGUMENT;
   if (frameLen < 1 || frameLen > FRAME_REGION_SIZE) return ERR_INVALID_ARGUMENT;
   if (mtu < 32 || mtu > 65507 || payloadType < 0 || payloadType > 127) return ERR_INVALID_ARGUMENT;
   if (paramLen < 0 || paramLen > PARAM_REGION_SIZE) return ERR_INVALID_ARGUMENT;
   setInfo(INFO_KEYFRAME, 0);
   setInfo(INFO_PARAM_COUNT, 0);
-  beginPackets(payloadType, ssrc, seq, ts, mtu);
+  beginPackets(payloadType, ssrc, seq, ts, mtu, extLen);
   let r: i32;
   let marker = true;
   if (codec == CODEC_OPUS) {

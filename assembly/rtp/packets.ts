@@ -5,7 +5,7 @@ import { ERR_MALFORMED } from '../abi';
 import { store32be } from './bytes';
 import { parseRtpHeader, H_PAYLOAD_LENGTH, writeFixedHeader } from './header';
 import {
-  FRAME_REGION, FRAME_REGION_SIZE, HEADER_REGION, INFO_REASON, MAX_PACKETS, PACKET_REGION,
+  EXT_REGION, FRAME_REGION, FRAME_REGION_SIZE, HEADER_REGION, INFO_REASON, MAX_PACKETS, PACKET_REGION,
   PACKET_REGION_SIZE, PACKET_TABLE, REASON_RTP_HEADER, REASON_TOO_LARGE, setInfo,
 } from './regions';
 
@@ -15,12 +15,14 @@ let outSsrc: u32 = 0;
 let outSeq: i32 = 0;
 let outTimestamp: u32 = 0;
 let outMtu: i32 = 0;
+let outExtLen: i32 = 0; // bytes of the header-extension block copied into every packet
 let outCount: i32 = 0;
 let outPos: i32 = 0;
 
 export const RTP_HEADER_SIZE: i32 = 12;
 
-export function beginPackets(payloadType: i32, ssrc: u32, seq: i32, ts: u32, mtu: i32): void {
+export function beginPackets(payloadType: i32, ssrc: u32, seq: i32, ts: u32, mtu: i32, extLen: i32): void {
+  outExtLen = extLen;
   outPayloadType = payloadType;
   outSsrc = ssrc;
   outSeq = seq;
@@ -35,19 +37,21 @@ export function beginPackets(payloadType: i32, ssrc: u32, seq: i32, ts: u32, mtu
 // @ts-ignore: decorator
 @inline
 export function maxPayload(): i32 {
-  return outMtu - RTP_HEADER_SIZE;
+  return outMtu - RTP_HEADER_SIZE - outExtLen;
 }
 
 /** Address where the next packet's payload goes, or 0 when the region or table is full. */
 export function openPacket(): usize {
   if (outCount >= MAX_PACKETS || outPos + outMtu > PACKET_REGION_SIZE) return 0;
   const p = PACKET_REGION + <usize>outPos;
-  writeFixedHeader(p, 0, 0, 0, 0, outPayloadType, (outSeq + outCount) & 0xffff, outTimestamp, outSsrc);
-  return p + <usize>RTP_HEADER_SIZE;
+  writeFixedHeader(p, 0, outExtLen > 0 ? 1 : 0, 0, 0, outPayloadType, (outSeq + outCount) & 0xffff, outTimestamp, outSsrc);
+  // The stream's header extensions (RFC 8285), encoded once by the host (EXT_REGION).
+  if (outExtLen > 0) memory.copy(p + <usize>RTP_HEADER_SIZE, EXT_REGION, <usize>outExtLen);
+  return p + <usize>(RTP_HEADER_SIZE + outExtLen);
 }
 
 export function closePacket(payloadLen: i32): void {
-  outPos += RTP_HEADER_SIZE + payloadLen;
+  outPos += RTP_HEADER_SIZE + outExtLen + payloadLen;
   outCount++;
   store<u32>(PACKET_TABLE + (<usize>outCount << 2), <u32>outPos);
 }

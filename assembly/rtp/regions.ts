@@ -14,6 +14,8 @@
 //   INFO      256 B   i32 results an export leaves for the host (see INFO_* below).
 //   HEADER    4 KiB   a parsed RTP header: fixed fields then an extension table.
 //   OBUS      64 KiB  AV1 OBU table (offset, length) for one temporal unit.
+//   EXT       1 KiB   the header-extension block (4-byte header + body) a packetiser
+//                     puts in every packet it makes (MID, RID and the like).
 export const FRAME_REGION_SIZE: i32 = 4 << 20;
 export const PACKET_REGION_SIZE: i32 = (4 << 20) + (512 << 10);
 export const MAX_PACKETS: i32 = 16383;
@@ -28,6 +30,8 @@ export const PARAM_REGION: usize = memory.data(PARAM_REGION_SIZE, 16);
 export const INFO_REGION: usize = memory.data(64 * 4, 16);
 export const HEADER_REGION: usize = memory.data((16 + MAX_HEADER_EXTENSIONS * 3 + 1) * 4, 16);
 export const OBU_TABLE: usize = memory.data(MAX_OBUS * 8, 16);
+export const EXT_REGION_SIZE: i32 = 1024;
+export const EXT_REGION: usize = memory.data(EXT_REGION_SIZE, 16);
 
 // INFO slots (i32 index). Packetiser and depacketiser results.
 export const INFO_KEYFRAME: i32 = 0;      // 1 when the frame is a keyframe

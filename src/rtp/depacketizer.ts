@@ -166,7 +166,8 @@ class CoreDepacketizer implements Depacketizer {
     // Keep the buffer bounded: everything older than capacity behind the newest is given up.
     if (this.highest - this.base >= this.capacity) this.process(out, this.highest - this.capacity + 1);
     if (padding) this.stats.packetsPadding++;
-    this.ring[seq & this.mask] = { seq, ts, marker, padding, bytes };
+    // Copied: the caller may reuse its buffer (a socket's, or a view into the core) at once.
+    this.ring[seq & this.mask] = { seq, ts, marker, padding, bytes: bytes.slice() };
     this.process(out, this.highest - this.window + 1);
     return out;
   }

@@ -5,6 +5,7 @@
 import { RTP_INFO, rtpCore } from '../wasm/rtp.js';
 import { codecNumber, defaultClockRate, type RtpCodecName } from './codec.js';
 import { misuse, RtpError } from './errors.js';
+import { parseRtp, type RtpHeaderExtension, type RtpPacket, serializeRtp } from './packet.js';
 
 export interface PacketizerOptions {
   /** Largest RTP packet in bytes (header included). Default 1200. */
@@ -19,6 +20,10 @@ export interface PacketizerOptions {
   pictureId?: number;
   /** VP9 only: flexible mode (F=1, RFC 9628 §4.2). Default false (non-flexible). */
   vp9Flexible?: boolean;
+  /** RFC 8285 header extensions every packet carries (MID, RID, ...); see setHeaderExtensions. */
+  headerExtensions?: RtpHeaderExtension[];
+  /** Their form; default 'auto' (one-byte when every element allows it). */
+  extensionProfile?: 'one-byte' | 'two-byte' | 'auto';
 }
 
 export interface Packetizer {
@@ -30,6 +35,13 @@ export interface Packetizer {
   packetize(frame: Uint8Array, rtpTimestamp: number): Uint8Array[];
   /** Whether the last packetised frame was a keyframe. */
   readonly lastKeyframe: boolean;
+  /** Replaces the header extensions every following packet carries (the MTU still holds). */
+  setHeaderExtensions(extensions: RtpHeaderExtension[], profile?: 'one-byte' | 'two-byte' | 'auto'): void;
+  /**
+   * Byte offset, inside every packet this packetiser makes, of the data of extension `id`:
+   * per-packet values (a transport-wide sequence number) are written there in place.
+   */
+  extensionOffset(id: number): number | undefined;
 }
 
 function random16(): number {
@@ -50,6 +62,9 @@ class CorePacketizer implements Packetizer {
   private readonly flags: number;
   // Annex-B parameter sets from the last keyframe that carried them (H.264/H.265).
   private params: Uint8Array = new Uint8Array(0);
+  // The encoded header-extension block (4-byte header + body) and where each id's data sits.
+  private extBlock: Uint8Array = new Uint8Array(0);
+  private extOffsets = new Map<number, number>();
 
   constructor(
     readonly codec: RtpCodecName,
@@ -72,6 +87,31 @@ class CorePacketizer implements Packetizer {
     this.sequenceNumber = (opts.sequenceNumber ?? random16()) & 0xffff;
     this.pictureId = (opts.pictureId ?? random16()) & 0x7fff;
     this.flags = codec === 'vp9' && opts.vp9Flexible ? 1 : 0;
+    if (opts.headerExtensions?.length) this.setHeaderExtensions(opts.headerExtensions, opts.extensionProfile);
+  }
+
+  setHeaderExtensions(extensions: RtpHeaderExtension[], profile: 'one-byte' | 'two-byte' | 'auto' = 'auto'): void {
+    this.extOffsets.clear();
+    if (extensions.length === 0) {
+      this.extBlock = new Uint8Array(0);
+      return;
+    }
+    // The block is what serializeRtp writes after a bare 12-byte header.
+    const probe: RtpPacket = {
+      payloadType: 0, marker: false, sequenceNumber: 0, timestamp: 0, ssrc: 0, csrc: [], extensions, extensionProfile: profile,
+      paddingLength: 0, payload: new Uint8Array(0),
+    };
+    const bytes = serializeRtp(probe);
+    const block = bytes.subarray(12);
+    if (block.length > rtpCore().ext.length || this.mtu - 12 - block.length < 64) {
+      throw misuse('RangeError', `header extensions take ${block.length} bytes: too many for mtu ${this.mtu}`);
+    }
+    for (const e of parseRtp(bytes).extensions) if (!this.extOffsets.has(e.id)) this.extOffsets.set(e.id, e.data.byteOffset - bytes.byteOffset);
+    this.extBlock = block.slice();
+  }
+
+  extensionOffset(id: number): number | undefined {
+    return this.extOffsets.get(id);
   }
 
   packetize(frame: Uint8Array, rtpTimestamp: number): Uint8Array[] {
@@ -86,9 +126,10 @@ class CorePacketizer implements Packetizer {
       core.params.set(this.params);
       paramLen = this.params.length;
     }
+    if (this.extBlock.length > 0) core.ext.set(this.extBlock);
     const count = core.fns.rtpPacketize(
       this.codecId, frame.length, this.mtu, this.payloadType, this.ssrc, this.sequenceNumber,
-      rtpTimestamp >>> 0, this.pictureId, this.flags, paramLen,
+      rtpTimestamp >>> 0, this.pictureId, this.flags, paramLen, this.extBlock.length,
     );
     if (count < 0) {
       if (count === -5) throw new RtpError('frame-too-large', `frame of ${frame.length} bytes does not fit in RTP packets of mtu ${this.mtu}${this.codec === 'opus' ? ' (Opus packets are never split, RFC 7587 §4.2)' : ''}`);

@@ -53,6 +53,8 @@ interface RtpExports {
   rtpParamRegionSize(): number;
   rtpInfoRegion(): number;
   rtpHeaderRegion(): number;
+  rtpExtRegion(): number;
+  rtpExtRegionSize(): number;
   rtpParse(len: number): number;
   rtpSerialize(
     inputLen: number, payloadType: number, marker: number, seq: number, ts: number, ssrc: number,
@@ -60,7 +62,7 @@ interface RtpExports {
   ): number;
   rtpPacketize(
     codec: number, frameLen: number, mtu: number, payloadType: number, ssrc: number, seq: number, ts: number,
-    pictureId: number, flags: number, paramLen: number,
+    pictureId: number, flags: number, paramLen: number, extLen: number,
   ): number;
   rtpDepacketize(codec: number, count: number): number;
 }
@@ -79,6 +81,8 @@ export interface RtpCore {
   readonly params: Uint8Array;
   readonly info: Int32Array;
   readonly header: Int32Array;
+  /** Header-extension block every packetised packet carries. */
+  readonly ext: Uint8Array;
 }
 
 let rtp: RtpCore | undefined;
@@ -100,6 +104,7 @@ export function rtpCore(): RtpCore {
     params: new Uint8Array(buf, fns.rtpParamRegion(), fns.rtpParamRegionSize()),
     info: new Int32Array(buf, fns.rtpInfoRegion(), 64),
     header: new Int32Array(buf, fns.rtpHeaderRegion(), 16 + 255 * 3 + 1),
+    ext: new Uint8Array(buf, fns.rtpExtRegion(), fns.rtpExtRegionSize()),
   };
   return rtp;
 }

@@ -140,8 +140,10 @@ describe('depacketisers under hostile payloads', () => {
     expect(core.fns.rtpDepacketize(2, 0)).toBeLessThan(0);
     expect(core.fns.rtpDepacketize(99, 1)).toBeLessThan(0);
     expect(core.fns.rtpParse(-1)).toBeLessThan(0);
-    expect(core.fns.rtpPacketize(2, 0, 1200, 96, 1, 0, 0, 0, 0, 0)).toBeLessThan(0);
-    expect(core.fns.rtpPacketize(4, 10, 1200, 96, 1, 0, 0, 0, 0, 1 << 30)).toBeLessThan(0);
+    expect(core.fns.rtpPacketize(2, 0, 1200, 96, 1, 0, 0, 0, 0, 0, 0)).toBeLessThan(0);
+    expect(core.fns.rtpPacketize(2, 10, 1200, 96, 1, 0, 0, 0, 0, 0, 3)).toBeLessThan(0); // unaligned extension block
+    expect(core.fns.rtpPacketize(2, 10, 100, 96, 1, 0, 0, 0, 0, 0, 1024)).toBeLessThan(0); // no room left
+    expect(core.fns.rtpPacketize(4, 10, 1200, 96, 1, 0, 0, 0, 0, 1 << 30, 0)).toBeLessThan(0);
   });
 });
 

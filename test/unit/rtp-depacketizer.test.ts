@@ -116,6 +116,28 @@ describe('depacketiser', () => {
 });
 
 describe('packetiser', () => {
+  it('puts the stream\'s header extensions in every packet and says where to patch per-packet values', () => {
+    const mid = new TextEncoder().encode('0');
+    const p = createPacketizer('vp8', { payloadType: 96, ssrc: 1, mtu: 300, headerExtensions: [{ id: 1, data: mid }, { id: 3, data: new Uint8Array(2) }] });
+    const frame = vp8Frame(true, 1000, 9);
+    const ps = p.packetize(frame, 0);
+    const at = p.extensionOffset(3)!;
+    expect(at).toBe(12 + 4 + 2 + 1);
+    ps.forEach((pkt, i) => {
+      expect(pkt.length).toBeLessThanOrEqual(300);
+      pkt[at] = i >> 8; // transport-wide sequence number (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2)
+      pkt[at + 1] = i & 0xff;
+      const q = parseRtp(pkt);
+      expect(q.extensionProfile).toBe('one-byte');
+      expect(q.extensions.map((e) => [e.id, Array.from(e.data)])).toEqual([[1, [0x30]], [3, [i >> 8, i & 0xff]]]);
+    });
+    const out = run(ps);
+    expect(out[0].data).toEqual(frame);
+    p.setHeaderExtensions([]);
+    expect(parseRtp(p.packetize(frame, 3000)[0]).extensions).toEqual([]);
+    expect(() => p.setHeaderExtensions([{ id: 5, data: new Uint8Array(255) }, { id: 6, data: new Uint8Array(255) }])).toThrow(DOMException);
+  });
+
   it('refuses an Opus packet larger than the MTU (never fragmented, RFC 7587 §4.2)', () => {
     const op = createPacketizer('opus', { payloadType: 111, ssrc: 1, mtu: 100 });
     expect(() => op.packetize(new Uint8Array(200), 0)).toThrow(RtpError);
