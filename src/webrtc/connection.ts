@@ -166,6 +166,9 @@ export class Connection implements PeerTransport {
       stunServers,
       turnServers,
       transportPolicy: config.iceTransportPolicy,
+      // RFC 8445 §14.2 allows Ta down to 5 ms; a WebRTC session has one component and few
+      // pairs, so 20 ms keeps the first checks quick without flooding.
+      pacing: 20,
     });
     this.#driver = new EngineDriver({ pollTimeout: () => this.#pollTimeout(), handleTimeout: (now) => this.#handleTimeout(now) }, { after: () => this.#pump() });
   }

@@ -1,0 +1,208 @@
+// Time from createOffer to `connected` and memory per connected pair, two peers in one
+// process over loopback UDP (127.0.0.1 only): omnirtc vs werift vs node-datachannel.
+// Each pair negotiates one data channel where the stack has them (omnirtc: one audio
+// transceiver until its data channels land, see below).
+import { createRequire } from 'node:module';
+import { RTCPeerConnection } from '../src/index.js';
+import type { BenchSection } from './harness.js';
+
+interface Pair {
+  /** Resolves with ms from createOffer to both sides connected. */
+  connected: Promise<number>;
+  close(): void;
+}
+
+const require = createRequire(import.meta.url);
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`${what}: not connected in ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+function omnirtcPair(): Pair {
+  const a = new RTCPeerConnection({ iceAddresses: ['127.0.0.1'] });
+  const b = new RTCPeerConnection({ iceAddresses: ['127.0.0.1'] });
+  const withDc = (a as unknown as { createDataChannel?: (l: string) => unknown }).createDataChannel;
+  const t0 = performance.now();
+  const up = (pc: RTCPeerConnection): Promise<void> =>
+    new Promise((resolve) => pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected' && resolve()));
+  a.addEventListener('icecandidate', (e) => void b.addIceCandidate((e as unknown as { candidate: RTCIceCandidateInit | null }).candidate).catch(() => undefined));
+  b.addEventListener('icecandidate', (e) => void a.addIceCandidate((e as unknown as { candidate: RTCIceCandidateInit | null }).candidate).catch(() => undefined));
+  if (withDc) withDc.call(a, 'bench');
+  else a.addTransceiver('audio');
+  const connected = (async () => {
+    const both = Promise.all([up(a), up(b)]);
+    await a.setLocalDescription(await a.createOffer());
+    await b.setRemoteDescription(a.localDescription!);
+    await b.setLocalDescription(await b.createAnswer());
+    await a.setRemoteDescription(b.localDescription!);
+    await both;
+    return performance.now() - t0;
+  })();
+  return { connected, close: () => (a.close(), b.close()) };
+}
+
+interface WeriftPc {
+  createDataChannel(label: string): unknown;
+  createOffer(): Promise<unknown>;
+  createAnswer(): Promise<unknown>;
+  setLocalDescription(d: unknown): Promise<unknown>;
+  setRemoteDescription(d: unknown): Promise<unknown>;
+  addIceCandidate(c: unknown): Promise<void>;
+  localDescription: unknown;
+  connectionState: string;
+  onIceCandidate: { subscribe(cb: (c: unknown) => void): void };
+  connectionStateChange: { subscribe(cb: (s: string) => void): void };
+  close(): Promise<void>;
+}
+
+function weriftPair(werift: { RTCPeerConnection: new (c: unknown) => WeriftPc }): Pair {
+  // DESIGN.md "Real peers": werift skips loopback unless told, and defaults to a public STUN server.
+  const cfg = { iceServers: [], iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'], iceInterfaceAddresses: { udp4: '127.0.0.1' } };
+  const a = new werift.RTCPeerConnection(cfg);
+  const b = new werift.RTCPeerConnection(cfg);
+  const t0 = performance.now();
+  a.onIceCandidate.subscribe((c) => c && void b.addIceCandidate(c).catch(() => undefined));
+  b.onIceCandidate.subscribe((c) => c && void a.addIceCandidate(c).catch(() => undefined));
+  const up = (pc: WeriftPc): Promise<void> => new Promise((resolve) => pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve()));
+  a.createDataChannel('bench');
+  const connected = (async () => {
+    const both = Promise.all([up(a), up(b)]);
+    await a.setLocalDescription(await a.createOffer());
+    await b.setRemoteDescription(a.localDescription);
+    await b.setLocalDescription(await b.createAnswer());
+    await a.setRemoteDescription(b.localDescription);
+    await both;
+    return performance.now() - t0;
+  })();
+  return { connected, close: () => void Promise.all([a.close(), b.close()]).catch(() => undefined) };
+}
+
+interface NdcPc {
+  onLocalDescription(cb: (sdp: string, type: string) => void): void;
+  onLocalCandidate(cb: (c: string, mid: string) => void): void;
+  onStateChange(cb: (s: string) => void): void;
+  setRemoteDescription(sdp: string, type: string): void;
+  addRemoteCandidate(c: string, mid: string): void;
+  createDataChannel(label: string): unknown;
+  close(): void;
+}
+
+function ndcPair(ndc: { PeerConnection: new (name: string, c: unknown) => NdcPc }): Pair {
+  const cfg = { iceServers: [], bindAddress: '127.0.0.1' };
+  const a = new ndc.PeerConnection('a', cfg);
+  const b = new ndc.PeerConnection('b', cfg);
+  const t0 = performance.now();
+  const states = { a: false, b: false };
+  let done: (ms: number) => void = () => undefined;
+  const connected = new Promise<number>((r) => {
+    done = r;
+  });
+  const check = (): void => {
+    if (states.a && states.b) done(performance.now() - t0);
+  };
+  a.onStateChange((s) => {
+    states.a = s === 'connected' || states.a;
+    check();
+  });
+  b.onStateChange((s) => {
+    states.b = s === 'connected' || states.b;
+    check();
+  });
+  // libdatachannel refuses a candidate before the description: hold them until it is set.
+  const link = (from: NdcPc, to: NdcPc): void => {
+    let described = false;
+    const held: [string, string][] = [];
+    from.onLocalDescription((sdp, type) => {
+      to.setRemoteDescription(sdp, type);
+      described = true;
+      for (const [c, mid] of held.splice(0)) to.addRemoteCandidate(c, mid);
+    });
+    from.onLocalCandidate((c, mid) => {
+      if (described) to.addRemoteCandidate(c, mid);
+      else held.push([c, mid]);
+    });
+  };
+  link(a, b);
+  link(b, a);
+  a.createDataChannel('bench');
+  return { connected, close: () => (a.close(), b.close()) };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function timeToConnected(make: () => Pair, runs: number, name: string): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const p = make();
+    try {
+      out.push(await withTimeout(p.connected, 15000, name));
+    } finally {
+      p.close();
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return out;
+}
+
+async function memoryPerPair(make: () => Pair, pairs: number, name: string): Promise<{ rssKiB: number; heapKiB: number }> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  await new Promise((r) => setTimeout(r, 50));
+  const before = process.memoryUsage();
+  const live: Pair[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const p = make();
+    live.push(p);
+    await withTimeout(p.connected, 15000, name);
+  }
+  gc?.();
+  await new Promise((r) => setTimeout(r, 200));
+  const after = process.memoryUsage();
+  for (const p of live) p.close();
+  await new Promise((r) => setTimeout(r, 200));
+  return { rssKiB: (after.rss - before.rss) / 1024 / pairs, heapKiB: (after.heapUsed + after.external - before.heapUsed - before.external) / 1024 / pairs };
+}
+
+export async function run(): Promise<BenchSection> {
+  const stacks: { name: string; make: () => Pair }[] = [{ name: 'omnirtc', make: omnirtcPair }];
+  const lines: string[] = [];
+  try {
+    const werift = require('werift') as { RTCPeerConnection: new (c: unknown) => WeriftPc };
+    stacks.push({ name: 'werift', make: () => weriftPair(werift) });
+  } catch {
+    lines.push('werift is not installed: its row is missing.');
+  }
+  let ndc: { PeerConnection: new (name: string, c: unknown) => NdcPc; cleanup?: () => void } | undefined;
+  try {
+    ndc = require('node-datachannel') as typeof ndc;
+    const n = ndc as { PeerConnection: new (name: string, c: unknown) => NdcPc };
+    stacks.push({ name: 'node-datachannel', make: () => ndcPair(n) });
+  } catch {
+    lines.push('node-datachannel is not installed: its row is missing.');
+  }
+  const omniDc = typeof (RTCPeerConnection.prototype as unknown as { createDataChannel?: unknown }).createDataChannel === 'function';
+  lines.push(
+    `Two peers in one process over 127.0.0.1 UDP with trickle ICE; each pair negotiates one data channel${omniDc ? '' : ' (omnirtc: one audio transceiver — its data channels had not landed when this ran)'}. Memory: ${20} connected pairs held at once, delta of process RSS and of V8 heap+external per pair.`,
+    '',
+    '| stack | median ms to connected | min | max | RSS KiB/pair | heap+ext KiB/pair | × omnirtc (time) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  );
+  let base = 0;
+  for (const s of stacks) {
+    try {
+      const times = await timeToConnected(s.make, 9, s.name);
+      const mem = await memoryPerPair(s.make, 20, s.name);
+      const med = median(times);
+      if (s.name === 'omnirtc') base = med;
+      lines.push(`| ${s.name} | ${med.toFixed(1)} | ${Math.min(...times).toFixed(1)} | ${Math.max(...times).toFixed(1)} | ${mem.rssKiB.toFixed(0)} | ${mem.heapKiB.toFixed(0)} | ${(med / base).toFixed(2)} |`);
+    } catch (e) {
+      lines.push(`| ${s.name} | failed: ${(e as Error).message} | | | | | |`);
+    }
+  }
+  ndc?.cleanup?.();
+  return { title: 'Peer connection set-up: time to connected, memory per connection', lines };
+}
