@@ -39,7 +39,13 @@ function omnirtcPair(): Pair {
     await both;
     return performance.now() - t0;
   })();
-  return { connected, close: () => (a.close(), b.close()) };
+  return {
+    connected,
+    close: () => {
+      a.close();
+      b.close();
+    },
+  };
 }
 
 interface WeriftPc {
@@ -126,7 +132,13 @@ function ndcPair(ndc: { PeerConnection: new (name: string, c: unknown) => NdcPc 
   link(a, b);
   link(b, a);
   a.createDataChannel('bench');
-  return { connected, close: () => (a.close(), b.close()) };
+  return {
+    connected,
+    close: () => {
+      a.close();
+      b.close();
+    },
+  };
 }
 
 function median(xs: number[]): number {
