@@ -1007,6 +1007,11 @@ export class IceAgent {
     } else if (pair.remoteNominated && this.role === 'controlled') {
       pair.nominated = true;
       this.select(now, pair);
+    } else if (this.awaitingNomination()) {
+      // Regular nomination (RFC 8445 §8.1.1) as soon as the best pair is known to work: the
+      // one USE-CANDIDATE check is sent at once rather than in the next pacing slot.
+      const best = this.pairs.find((p) => p.state === 'succeeded');
+      if (best && this.wantsNomination(now, best)) this.sendCheck(now, best, true);
     }
     this.wakeChecks();
     this.updateCompletion();
