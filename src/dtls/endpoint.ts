@@ -10,7 +10,7 @@ import type { DtlsCertificate } from './certificate.js';
 import { DtlsError, misuse } from './errors.js';
 import { EC_POINT_FORMAT_UNCOMPRESSED, EXTENSION, NAMED_GROUP, u16ListBody, useSrtpBody } from './extensions.js';
 import { type CertificateFingerprint, matchesFingerprints } from './fingerprint.js';
-import { type FlightItem, MIN_MTU, packFlight } from './flight.js';
+import { type FlightItem, MIN_MTU } from './flight.js';
 import { HANDSHAKE_TYPE, type HandshakeFragment, parseHandshakeFragments } from './handshake.js';
 import { EcdheKeyPair } from './key-exchange.js';
 import {
@@ -37,8 +37,9 @@ import {
 import { exportKeyingMaterial as prfExport, extendedMasterSecret, finishedVerifyData, keyBlock, masterSecret } from './prf.js';
 import { type PeerPublicKey, certificatePublicKey } from './public-key.js';
 import { type HandshakeMessage, Reassembler } from './reassembler.js';
-import { CONTENT_TYPE, DTLS_1_0, DTLS_1_2, type DtlsRecord, MAX_PLAINTEXT, MAX_SEQUENCE, RecordProtection, encodePlainRecord, parseRecords } from './record.js';
-import { ReplayWindow } from './replay-window.js';
+import { CONTENT_TYPE, DTLS_1_0, DTLS_1_2, type DtlsRecord, MAX_PLAINTEXT, RecordProtection, encodePlainRecord, parseRecords } from './record.js';
+import { RecordLayer } from './record-layer.js';
+import { Retransmitter } from './retransmitter.js';
 import { SIGNATURE_SCHEME, SUPPORTED_SIGNATURE_SCHEMES, verifySignature } from './signature.js';
 import {
   DTLS_SRTP_EXPORTER_LABEL,
@@ -179,8 +180,6 @@ export class DtlsEndpoint {
   private readonly cookieExchange: boolean;
   private readonly requireClientCertificate: boolean;
   private readonly requireEms: boolean;
-  private readonly initialRto: number;
-  private readonly maxRto: number;
   private readonly handshakeTimeoutMs: number;
   private readonly aeadFactory: RecordAeadFactory;
 
@@ -190,11 +189,7 @@ export class DtlsEndpoint {
   private readonly events: DtlsEvent[] = [];
 
   // Record layer (RFC 6347 §4.1).
-  private readonly writeSeq = [0, 0];
-  private writeEpoch = 0;
-  private writeProtection: RecordProtection | undefined;
-  private readProtection: RecordProtection | undefined;
-  private readonly replay = new ReplayWindow();
+  private readonly records = new RecordLayer();
   private heldRecords: DtlsRecord[] = [];
   private earlyApplicationData: Uint8Array[] = [];
 
@@ -202,13 +197,8 @@ export class DtlsEndpoint {
   private readonly reassembler = new Reassembler();
   private readonly transcript = new Transcript();
   private sendSeq = 0;
-  private flight: FlightItem[] = [];
-  private rto: number;
-  private retransmitAt: number | undefined;
+  private readonly retransmitter: Retransmitter;
   private handshakeDeadline: number | undefined;
-  /** message_seq of the last peer message we answered with the current flight. */
-  private respondedToSeq = -1;
-  private lastReactiveRetransmit = Number.NEGATIVE_INFINITY;
   private cookieMinter: CookieMinter | undefined;
   private helloVerifyCount = 0;
 
@@ -256,13 +246,13 @@ export class DtlsEndpoint {
     this.cookieExchange = options.cookieExchange ?? true;
     this.requireClientCertificate = options.requireClientCertificate ?? true;
     this.requireEms = options.requireExtendedMasterSecret ?? true;
-    this.initialRto = options.initialRetransmitMs ?? 200;
-    this.maxRto = options.maxRetransmitMs ?? 2000;
+    const initialMs = options.initialRetransmitMs ?? 200;
+    const maxMs = options.maxRetransmitMs ?? 2000;
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 20000;
-    if (!(this.initialRto > 0 && this.maxRto >= this.initialRto && this.handshakeTimeoutMs > 0)) {
+    if (!(initialMs > 0 && maxMs >= initialMs && this.handshakeTimeoutMs > 0)) {
       throw misuse('SyntaxError', 'need 0 < initialRetransmitMs <= maxRetransmitMs and handshakeTimeoutMs > 0');
     }
-    this.rto = this.initialRto;
+    this.retransmitter = new Retransmitter({ initialMs, maxMs }, this.mtu, (type, epoch, payload) => this.records.seal(type, epoch, payload));
     this.aeadFactory = options.aead ?? defaultRecordAead;
     this.state = this.role === 'client' ? 'idle' : 'server-wait-client-hello';
     if (this.role === 'server' && this.cookieExchange) this.cookieMinter = new CookieMinter();
@@ -277,7 +267,7 @@ export class DtlsEndpoint {
     crypto.getRandomValues(this.clientRandom);
     this.handshakeDeadline = now + this.handshakeTimeoutMs;
     this.state = 'client-wait-server-hello';
-    this.sendClientHello(now);
+    this.sendClientHello(now, -1);
   }
 
   /** Feeds one received UDP datagram. Never throws on network input. */
@@ -313,13 +303,7 @@ export class DtlsEndpoint {
         this.fail(undefined, `handshake did not complete within ${this.handshakeTimeoutMs} ms`);
         return;
       }
-      if (this.retransmitAt !== undefined && now >= this.retransmitAt) {
-        // RFC 6347 §4.2.4.1: double the timer on each retransmission, up to a ceiling.
-        this.rto = Math.min(this.rto * 2, this.maxRto);
-        this.stats.retransmissions++;
-        this.transmitFlight();
-        this.retransmitAt = now + this.rto;
-      }
+      this.queueAll(this.retransmitter.onTimeout(now));
     } catch (e) {
       this.failInternal(e);
     }
@@ -342,7 +326,7 @@ export class DtlsEndpoint {
   /** The earliest time handleTimeout() wants to run, or undefined. */
   pollTimeout(): number | undefined {
     if (this.isTerminal() || this.state === 'connected') return undefined;
-    const a = this.retransmitAt;
+    const a = this.retransmitter.nextTimeout;
     const b = this.handshakeDeadline;
     if (a === undefined) return b;
     if (b === undefined) return a;
@@ -355,7 +339,7 @@ export class DtlsEndpoint {
     if (!(data instanceof Uint8Array)) throw misuse('InvalidAccessError', 'send() takes a Uint8Array');
     if (data.length > MAX_PLAINTEXT) throw misuse('OperationError', `application data is limited to ${MAX_PLAINTEXT} bytes per record; split it`);
     this.stats.applicationRecordsSent++;
-    this.queue(this.sealRecord(CONTENT_TYPE.applicationData, this.writeEpoch, data));
+    this.queue(this.records.seal(CONTENT_TYPE.applicationData, this.records.writeEpoch, data));
   }
 
   /** Sends close_notify (RFC 5246 §7.2.1) and ends the association. */
@@ -414,6 +398,7 @@ export class DtlsEndpoint {
   }
 
   getStats(): DtlsStats {
+    this.stats.retransmissions = this.retransmitter.count;
     return structuredClone(this.stats);
   }
 
@@ -457,23 +442,22 @@ export class DtlsEndpoint {
     if (r.epoch === 0) {
       plaintext = r.fragment;
     } else if (r.epoch === 1) {
-      if (!this.readProtection) {
+      if (!this.records.canRead) {
         // RFC 6347 §4.1: records of the next epoch may arrive before we can read them; hold a few.
         if (this.heldRecords.length < MAX_HELD_RECORDS && this.state !== 'server-wait-client-hello') this.heldRecords.push({ ...r, fragment: r.fragment.slice() });
         else this.stats.dropped.badEpoch++;
         return;
       }
-      if (r.sequence > MAX_SEQUENCE || !this.replay.check(r.sequence)) {
+      const opened = this.records.open(r);
+      if (opened === 'replay') {
         this.stats.dropped.replay++;
         return;
       }
-      const opened = this.readProtection.open(r);
-      if (!opened) {
+      if (opened === 'auth') {
         // RFC 6347 §4.1.2.7: invalid records are silently discarded.
         this.stats.dropped.decryptFailed++;
         return;
       }
-      this.replay.mark(r.sequence);
       plaintext = opened;
     } else {
       this.stats.dropped.badEpoch++;
@@ -545,15 +529,6 @@ export class DtlsEndpoint {
     }
   }
 
-  private sealRecord(type: number, epoch: number, payload: Uint8Array): Uint8Array {
-    const seq = this.writeSeq[epoch]++;
-    // RFC 6347 §4.1: a sequence number never wraps within an epoch.
-    if (seq > MAX_SEQUENCE) throw new HandshakeFailure(ALERT.internal_error, 'record sequence number exhausted');
-    if (epoch === 0) return encodePlainRecord(type, DTLS_1_2, 0, seq, payload);
-    if (!this.writeProtection) throw new HandshakeFailure(ALERT.internal_error, 'no write keys for epoch 1');
-    return this.writeProtection.seal(type, DTLS_1_2, epoch, seq, payload);
-  }
-
   private queue(datagram: Uint8Array): void {
     if (this.out.length >= MAX_QUEUED_DATAGRAMS) {
       this.stats.dropped.queueOverflow++;
@@ -571,22 +546,19 @@ export class DtlsEndpoint {
   }
 
   private sendAlert(level: number, description: number): void {
-    this.queue(this.sealRecord(CONTENT_TYPE.alert, this.writeEpoch, encodeAlert(level, description)));
+    this.queue(this.records.sealAlert(encodeAlert(level, description)));
+  }
+
+  private queueAll(datagrams: Uint8Array[]): void {
+    for (const d of datagrams) this.queue(d);
   }
 
   // ---------------------------------------------------------------- flights
 
-  /** Replaces the current flight and sends it; `expectsReply` arms the retransmission timer. */
-  private sendFlight(now: number, items: FlightItem[], expectsReply: boolean): void {
-    this.flight = items;
-    this.rto = this.initialRto;
-    this.transmitFlight();
-    this.retransmitAt = expectsReply ? now + this.rto : undefined;
-  }
-
-  private transmitFlight(): void {
-    for (const d of packFlight(this.flight, this.mtu, (type, epoch, payload) => this.sealRecord(type, epoch, payload))) this.queue(d);
-    if (this.flight.some((i) => i.kind === 'changeCipherSpec')) this.writeEpoch = 1;
+  /** Makes `items` the current flight, answering peer message `answeredSeq`, and sends it. */
+  private sendFlight(now: number, items: FlightItem[], answeredSeq: number, expectsReply: boolean): void {
+    this.queueAll(this.retransmitter.start(now, items, answeredSeq, expectsReply));
+    if (this.retransmitter.changesCipher) this.records.writeEpoch = 1;
   }
 
   private handshakeItem(msgType: number, body: Uint8Array, epoch = 0): FlightItem {
@@ -596,7 +568,7 @@ export class DtlsEndpoint {
   }
 
   private stopTimers(): void {
-    this.retransmitAt = undefined;
+    this.retransmitter.stopTimer();
     this.handshakeDeadline = undefined;
   }
 
@@ -629,7 +601,7 @@ export class DtlsEndpoint {
       const verdict = this.reassembler.add(f, r.epoch);
       if (verdict === 'old') {
         this.stats.dropped.duplicateHandshake++;
-        this.maybeRetransmitOnDuplicate(now, f);
+        this.queueAll(this.retransmitter.onPeerRepeat(now, f.messageSeq));
         continue;
       }
       if (verdict === 'too-far' || verdict === 'too-long') {
@@ -654,20 +626,10 @@ export class DtlsEndpoint {
     this.drainHeld(now);
   }
 
-  /** RFC 6347 §4.2.4: the peer resending its last flight means ours was lost; resend it now. */
-  private maybeRetransmitOnDuplicate(now: number, f: HandshakeFragment): void {
-    if (f.messageSeq !== this.respondedToSeq || this.flight.length === 0) return;
-    // One answer per half timeout at most, so duplicated fragments do not multiply our output.
-    if (now - this.lastReactiveRetransmit < this.initialRto / 2) return;
-    this.lastReactiveRetransmit = now;
-    this.stats.retransmissions++;
-    this.transmitFlight();
-  }
-
   private handshakeAfterCompletion(now: number, r: DtlsRecord, f: HandshakeFragment): void {
     if (f.messageSeq < this.reassembler.nextSeq) {
       this.stats.dropped.duplicateHandshake++;
-      this.maybeRetransmitOnDuplicate(now, f);
+      this.queueAll(this.retransmitter.onPeerRepeat(now, f.messageSeq));
       return;
     }
     // RFC 5746 §4.2 / §4.4: we never renegotiate. Answer a new handshake with a warning.
@@ -720,12 +682,9 @@ export class DtlsEndpoint {
   }
 
   private releaseKeys(): void {
-    this.writeProtection?.dispose();
-    this.readProtection?.dispose();
-    this.writeProtection = undefined;
-    this.readProtection = undefined;
+    this.records.dispose();
     this.heldRecords = [];
-    this.flight = [];
+    this.retransmitter.clear();
   }
 
   private expect(m: HandshakeMessage, ...types: number[]): void {
@@ -734,7 +693,7 @@ export class DtlsEndpoint {
 
   // ---------------------------------------------------------------- client
 
-  private sendClientHello(now: number): void {
+  private sendClientHello(now: number, answeredSeq: number): void {
     const ext: [number, Uint8Array][] = [
       [EXTENSION.supportedGroups, u16ListBody(this.groupOffer, 2)],
       [EXTENSION.ecPointFormats, new Uint8Array([1, EC_POINT_FORMAT_UNCOMPRESSED])],
@@ -746,7 +705,7 @@ export class DtlsEndpoint {
     const body = encodeClientHello({ version: DTLS_1_2, random: this.clientRandom, sessionId: new Uint8Array(0), cookie: this.cookie, cipherSuites: this.suiteOffer.map((s) => s.id), extensions: ext });
     // RFC 6347 §4.2.1: the cookie-less ClientHello and the HelloVerifyRequest stay out of the transcript.
     this.transcript.clear();
-    this.sendFlight(now, [this.handshakeItem(HANDSHAKE_TYPE.clientHello, body)], true);
+    this.sendFlight(now, [this.handshakeItem(HANDSHAKE_TYPE.clientHello, body)], answeredSeq, true);
   }
 
   private clientMessage(now: number, m: HandshakeMessage): void {
@@ -784,15 +743,13 @@ export class DtlsEndpoint {
           return;
         }
         if (m.body.length !== 0) throw new HandshakeFailure(ALERT.decode_error, 'ServerHelloDone with a body');
-        this.respondedToSeq = m.messageSeq;
-        this.sendClientKeyFlight(now);
+        this.sendClientKeyFlight(now, m.messageSeq);
         return;
       case 'client-wait-finished':
         this.expect(m, HANDSHAKE_TYPE.finished);
         this.checkFinished(m, false);
         this.transcript.add(m.msgType, m.messageSeq, m.body);
-        this.retransmitAt = undefined;
-        this.flight = [];
+        this.retransmitter.clear();
         this.complete();
         return;
       default:
@@ -807,8 +764,7 @@ export class DtlsEndpoint {
     if (hvr.cookie.length === 0) throw new HandshakeFailure(ALERT.illegal_parameter, 'empty cookie');
     if (++this.helloVerifyCount > MAX_HELLO_VERIFY) throw new HandshakeFailure(ALERT.handshake_failure, 'too many HelloVerifyRequests');
     this.cookie = hvr.cookie.slice();
-    this.respondedToSeq = m.messageSeq;
-    this.sendClientHello(now);
+    this.sendClientHello(now, m.messageSeq);
   }
 
   private onServerHello(m: HandshakeMessage): void {
@@ -851,7 +807,7 @@ export class DtlsEndpoint {
     this.peerEcdhePublic = ske.params.publicKey.slice();
   }
 
-  private sendClientKeyFlight(now: number): void {
+  private sendClientKeyFlight(now: number, answeredSeq: number): void {
     const suite = this.suite!;
     const items: FlightItem[] = [];
     if (this.certificateRequested) items.push(this.handshakeItem(HANDSHAKE_TYPE.certificate, encodeCertificateList([this.certificate.der])));
@@ -868,7 +824,7 @@ export class DtlsEndpoint {
     const verify = finishedVerifyData(suite.prfHash, this.keys!.master, true, this.transcript.hash(suite.prfHash));
     items.push(this.handshakeItem(HANDSHAKE_TYPE.finished, verify, 1));
     this.state = 'client-wait-finished';
-    this.sendFlight(now, items, true);
+    this.sendFlight(now, items, answeredSeq, true);
   }
 
   // ---------------------------------------------------------------- server
@@ -908,14 +864,13 @@ export class DtlsEndpoint {
         this.expect(m, HANDSHAKE_TYPE.finished);
         this.checkFinished(m, true);
         this.transcript.add(m.msgType, m.messageSeq, m.body);
-        this.respondedToSeq = m.messageSeq;
-        this.retransmitAt = undefined;
-        this.flight = []; // flight 4 is answered; until flight 6 exists there is nothing to resend
+        this.retransmitter.clear(); // flight 4 is answered; until flight 6 exists there is nothing to resend
+        const finishedSeq = m.messageSeq;
         const finish = (): void => {
           const suite = this.suite!;
           const verify = finishedVerifyData(suite.prfHash, this.keys!.master, false, this.transcript.hash(suite.prfHash));
           // Flight 6 is the last: resent only when the client resends its flight (RFC 6347 §4.2.4).
-          this.sendFlight(now, [{ kind: 'changeCipherSpec' }, this.handshakeItem(HANDSHAKE_TYPE.finished, verify, 1)], false);
+          this.sendFlight(now, [{ kind: 'changeCipherSpec' }, this.handshakeItem(HANDSHAKE_TYPE.finished, verify, 1)], finishedSeq, false);
         };
         this.complete(finish);
         return;
@@ -952,11 +907,10 @@ export class DtlsEndpoint {
     this.negotiate(ch);
     this.clientRandom = ch.random.slice();
     crypto.getRandomValues(this.serverRandom);
-    this.writeSeq[0] = Math.max(this.writeSeq[0], r.sequence);
+    this.records.raiseEpoch0Sequence(r.sequence);
     this.sendSeq = m.messageSeq; // RFC 6347 §4.2.2: the server's numbering follows the client's
     this.transcript.clear();
     this.transcript.add(m.msgType, m.messageSeq, m.body);
-    this.respondedToSeq = m.messageSeq;
 
     const suite = this.suite!;
     const ext: [number, Uint8Array][] = [];
@@ -977,7 +931,7 @@ export class DtlsEndpoint {
     }
     items.push(this.handshakeItem(HANDSHAKE_TYPE.serverHelloDone, new Uint8Array(0)));
     this.state = this.requireClientCertificate ? 'server-wait-certificate' : 'server-wait-key-exchange';
-    this.sendFlight(now, items, true);
+    this.sendFlight(now, items, m.messageSeq, true);
   }
 
   /** Server-side choices from a ClientHello (server preference order). */
@@ -1062,8 +1016,7 @@ export class DtlsEndpoint {
     try {
       writeAead = this.aeadFactory(client ? kb.clientWriteKey : kb.serverWriteKey);
       const readAead = this.aeadFactory(client ? kb.serverWriteKey : kb.clientWriteKey);
-      this.writeProtection = new RecordProtection(writeAead, client ? kb.clientWriteIv : kb.serverWriteIv);
-      this.readProtection = new RecordProtection(readAead, client ? kb.serverWriteIv : kb.clientWriteIv);
+      this.records.install(new RecordProtection(writeAead, client ? kb.clientWriteIv : kb.serverWriteIv), new RecordProtection(readAead, client ? kb.serverWriteIv : kb.clientWriteIv));
     } catch (e) {
       writeAead?.dispose();
       throw new HandshakeFailure(ALERT.internal_error, `record cipher unavailable: ${(e as Error).message}`);
@@ -1102,7 +1055,7 @@ export class DtlsEndpoint {
 
   /** Re-runs records of epoch 1 that came before we could read them. */
   private drainHeld(now: number): void {
-    if (!this.readProtection || this.heldRecords.length === 0) return;
+    if (!this.records.canRead || this.heldRecords.length === 0) return;
     const held = this.heldRecords;
     this.heldRecords = [];
     for (const r of held) if (!this.isTerminal()) this.handleRecord(now, r);

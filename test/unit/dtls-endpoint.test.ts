@@ -7,6 +7,7 @@ import { EXTENSION } from '../../src/dtls/extensions';
 import { HANDSHAKE_TYPE, encodeHandshakeFragment, parseHandshakeFragments } from '../../src/dtls/handshake';
 import { encodeClientHello, parseHelloVerifyRequest, parseServerHello } from '../../src/dtls/messages';
 import { CONTENT_TYPE, encodePlainRecord, parseRecords } from '../../src/dtls/record';
+import type { RecordLayer } from '../../src/dtls/record-layer';
 import { connected, ended, nodeAead, runLink } from './dtls-helpers';
 
 const certs = { client: DtlsCertificate.generateSync(), server: DtlsCertificate.generateSync() };
@@ -236,8 +237,9 @@ describe('DtlsEndpoint records', () => {
     c.start(0);
     runLink(c, s, { until: both });
     const hello = encodeHandshakeFragment(HANDSHAKE_TYPE.clientHello, 10, new Uint8Array(40), 0, 40);
-    const sealer = c as unknown as { sealRecord(type: number, epoch: number, payload: Uint8Array): Uint8Array };
-    s.handleInput(2000, sealer.sealRecord(CONTENT_TYPE.handshake, 1, hello));
+    // Reach into the client's record layer to encrypt a handshake record in epoch 1.
+    const { records } = c as unknown as { records: RecordLayer };
+    s.handleInput(2000, records.seal(CONTENT_TYPE.handshake, 1, hello));
     const alert = s.pollTransmit()!;
     c.handleInput(2010, alert);
     expect(c.pollEvent()).toEqual({ type: 'alert', level: 'warning', description: 'no_renegotiation', code: 100 });
