@@ -3,7 +3,7 @@
 // SRTP AES-CM (RFC 3711 §4.1.1) counts blocks in the low 16 bits of an IV whose low
 // 16 bits start at zero (a packet is far below 2^16 blocks, so no carry leaves them),
 // and GCM's inc32 (SP 800-38D §6.2) is exactly this.
-import { aesEncryptWords, aesOut0, aesOut1, aesOut2, aesOut3, aesRoundsFrom, bswap32, te0, te1, te2, te3 } from './aes';
+import { aesEncryptWords, aesOut0, aesOut1, aesOut2, aesOut3, aesRoundsFrom, te0, te1, te2, te3 } from './aes';
 
 // c0..c3: the first counter block as big-endian words. data/len: bytes to transform.
 export function ctrXor(rk: usize, nr: i32, c0: u32, c1: u32, c2: u32, c3: u32, data: usize, len: usize): void {
@@ -26,9 +26,17 @@ export function ctrXor(rk: usize, nr: i32, c0: u32, c1: u32, c2: u32, c3: u32, d
     const r2 = te0(s2) ^ te1(s3hi) ^ te2(s0) ^ te3(s1) ^ load<u32>(rk, 24);
     const r3 = te0(s3hi) ^ te1(s0) ^ te2(s1) ^ te3(s2) ^ load<u32>(rk, 28);
     const lowKey = k3 & 0xffff;
+    // Round 2 likewise: round-1 words 2 and 3 are fixed, so each round-2 word has two
+    // fixed lookups (plus its round key) to compute once.
+    const q0 = te2(r2) ^ te3(r3) ^ load<u32>(rk, 32);
+    const q1 = te1(r2) ^ te2(r3) ^ load<u32>(rk, 36);
+    const q2 = te0(r2) ^ te1(r3) ^ load<u32>(rk, 40);
+    const q3 = te3(r2) ^ te0(r3) ^ load<u32>(rk, 44);
     while (p + 16 <= end) {
       const s3 = s3hi | ((ctr ^ lowKey) & 0xffff);
-      aesRoundsFrom(rk, nr, rk + 32, p0 ^ te3(s3), p1 ^ te2(s3), r2, r3);
+      const x0 = p0 ^ te3(s3);
+      const x1 = p1 ^ te2(s3);
+      aesRoundsFrom(rk, nr, rk + 48, q0 ^ te0(x0) ^ te1(x1), q1 ^ te0(x1) ^ te3(x0), q2 ^ te2(x0) ^ te3(x1), q3 ^ te1(x0) ^ te2(x1));
       xorBlock(p);
       ctr++;
       p += 16;
@@ -57,13 +65,12 @@ export function ctrXor(rk: usize, nr: i32, c0: u32, c1: u32, c2: u32, c3: u32, d
   }
 }
 
-// Keystream words are big-endian; the data is XORed as little-endian loads, so swap the
-// keystream once rather than the data twice.
+// Keystream words are big-endian: one SIMD byte shuffle puts the block in memory order
+// and one vector XOR applies it.
 // @ts-ignore: decorator
 @inline
 function xorBlock(p: usize): void {
-  store<u32>(p, load<u32>(p) ^ bswap32(aesOut0));
-  store<u32>(p, load<u32>(p, 4) ^ bswap32(aesOut1), 4);
-  store<u32>(p, load<u32>(p, 8) ^ bswap32(aesOut2), 8);
-  store<u32>(p, load<u32>(p, 12) ^ bswap32(aesOut3), 12);
+  const ks = i32x4(<i32>aesOut0, <i32>aesOut1, <i32>aesOut2, <i32>aesOut3);
+  const bytes = i8x16.shuffle(ks, ks, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+  v128.store(p, v128.xor(v128.load(p), bytes));
 }
