@@ -36,8 +36,9 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   ]);
 }
 
-async function run(weriftControlling: boolean, ours: IceAgentOptions): Promise<void> {
+async function run(weriftControlling: boolean, ours: IceAgentOptions, weriftLite = false): Promise<void> {
   const w = new Connection(weriftControlling, {
+    iceLite: weriftLite,
     useIpv4: false,
     useIpv6: false,
     additionalHostAddresses: ['127.0.0.1'],
@@ -60,14 +61,16 @@ async function run(weriftControlling: boolean, ours: IceAgentOptions): Promise<v
     });
     await until(() => agent.gatheringState === 'complete', 5000, 'our gathering');
     runner.update((ag) => {
-      ag.setRemoteCredentials(w.localUsername, w.localPassword);
+      ag.setRemoteCredentials(w.localUsername, w.localPassword, { lite: weriftLite });
       for (const c of w.localCandidates) ag.addRemoteCandidate(`candidate:${c.toSdp()}`);
       ag.addRemoteCandidate(null);
     });
-    w.setRemoteParams({ iceLite: false, usernameFragment: agent.localUfrag, password: agent.localPwd });
+    w.setRemoteParams({ iceLite: ours.lite ?? false, usernameFragment: agent.localUfrag, password: agent.localPwd });
     for (const c of agent.localCandidates) await w.addRemoteCandidate(Candidate.fromSdp(formatCandidate(c).slice('candidate:'.length)));
     await w.addRemoteCandidate(undefined);
     await withTimeout(w.connect(), 10_000, 'werift connect');
+    if (weriftLite) expect(agent.stats.checksSent).toBeGreaterThan(0);
+    if (ours.lite) expect(agent.stats.checksSent).toBe(0);
     await until(() => agent.state === 'connected' || agent.state === 'completed', 5000, 'our agent connected');
     expect(agent.role).toBe(weriftControlling ? 'controlled' : 'controlling');
     if (ours.transportPolicy === 'relay') expect(agent.selectedPair?.local.type).toBe('relay');
@@ -89,6 +92,12 @@ describe('ICE interop with werift over loopback UDP', () => {
   });
   it('omnirtc controlling, werift controlled', async () => {
     await run(false, {});
+  });
+  it('werift ice-lite, omnirtc full agent controlling', async () => {
+    await run(false, {}, true);
+  });
+  it('omnirtc ice-lite, werift full agent controlling', async () => {
+    await run(true, { lite: true });
   });
   it('omnirtc relay-only through coturn, werift on a host candidate', async () => {
     await run(true, {
