@@ -77,6 +77,8 @@ export interface IceAgentOptions {
   disconnectedTimeout?: number;
   /** No consent response for this long → consent lost, 'failed' (RFC 7675 §5.1: 30 s). */
   consentTimeout?: number;
+  /** RFC 8445 §11: a Binding indication when nothing was sent on the selected pair this long (15 s). */
+  keepaliveInterval?: number;
   /** Controlling: nominate the best valid pair at the latest this long after the first one. */
   nominationDelay?: number;
   /** 64-bit tie-breaker (RFC 8445 §7.1.3); random by default. */
@@ -134,6 +136,7 @@ export interface IceAgentStats {
   checkRetransmissions: number;
   responsesSent: number;
   consentChecksSent: number;
+  keepalivesSent: number;
   dataReceived: number;
   dataSent: number;
   sendDropped: number;
@@ -238,6 +241,7 @@ export class IceAgent {
     checkRetransmissions: 0,
     responsesSent: 0,
     consentChecksSent: 0,
+    keepalivesSent: 0,
     dataReceived: 0,
     dataSent: 0,
     sendDropped: 0,
@@ -282,6 +286,8 @@ export class IceAgent {
   /** Full agents: last consent response; lite agents: last check received on the selected pair. */
   private lastConsentAt = 0;
   private nextConsentAt = Number.POSITIVE_INFINITY;
+  /** Last time anything was sent towards the selected pair's remote (RFC 8445 §11 keepalives). */
+  private lastSentOnSelected = 0;
   private foundations = new Map<string, string>();
   private closed = false;
 
@@ -304,6 +310,7 @@ export class IceAgent {
       pacing: options.pacing ?? 50,
       checkRto: options.checkRto ?? 500,
       consentInterval: options.consentInterval ?? 5000,
+      keepaliveInterval: options.keepaliveInterval ?? 15_000,
       disconnectedTimeout: options.disconnectedTimeout ?? 10_000,
       consentTimeout: options.consentTimeout ?? 30_000,
       nominationDelay: options.nominationDelay ?? 1000,
@@ -549,6 +556,8 @@ export class IceAgent {
     if (!this.lite && this.hasCheckWork() && this.nextCheckAt < t) t = this.nextCheckAt;
     if (this.nextConsentAt < t) t = this.nextConsentAt;
     if (this.selected) {
+      const ka = this.lastSentOnSelected + this.opts.keepaliveInterval;
+      if (ka < t) t = ka;
       const disc = this.lastConsentAt + (this.state === 'disconnected' ? this.opts.consentTimeout : this.opts.disconnectedTimeout);
       if (disc < t) t = disc;
     }
@@ -1187,6 +1196,7 @@ export class IceAgent {
     const changed = this.selected !== pair;
     this.selected = pair;
     this.carrier = undefined;
+    if (changed) this.lastSentOnSelected = now;
     this.refreshConsent(now);
     if (changed) {
       if (pair.local.base.kind === 'relay') {
@@ -1241,6 +1251,13 @@ export class IceAgent {
       this.stats.consentChecksSent++;
       this.sendVia(now, p.local.base, p.remote.address, bytes);
     }
+    if (now - this.lastSentOnSelected >= this.opts.keepaliveInterval) {
+      // RFC 8445 §11: a Binding indication keeps NAT bindings open (lite agents rely on it).
+      const ind = encodeStunMessage(StunMethod.binding, StunClass.indication, newTransactionId(), [], { fingerprint: true });
+      this.stats.keepalivesSent++;
+      this.sendVia(now, p.local.base, p.remote.address, ind);
+      this.lastSentOnSelected = now;
+    }
     const silent = now - this.lastConsentAt;
     if (silent >= this.opts.consentTimeout) {
       // RFC 7675 §5.1: consent expired — stop sending on this pair.
@@ -1291,6 +1308,7 @@ export class IceAgent {
 
   private sendVia(now: number | undefined, base: Base, to: TransportAddress, bytes: Uint8Array): void {
     if (bytes.length > 0 && bytes[0] < 4) this.stats.stunSent++;
+    if (now !== undefined && this.selected && sameAddress(to, this.selected.remote.address)) this.lastSentOnSelected = now;
     if (base.kind === 'socket') {
       this.queueTransmit({ socket: base.socket, to, bytes });
       return;

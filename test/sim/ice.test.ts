@@ -195,6 +195,19 @@ describe('ICE agents in virtual time', () => {
     expect(a.agent.stats.consentChecksSent).toBeGreaterThan(8);
   });
 
+  it('sends Binding indications as keepalives when nothing else goes out (RFC 8445 §11)', () => {
+    const net = new SimNet({ seed: 22 });
+    const slow = { consentInterval: 40_000, disconnectedTimeout: 100_000, consentTimeout: 120_000 };
+    const { a, b } = pair(net, slow, slow);
+    signal(a, b);
+    signal(b, a);
+    net.run(5000, bothConnected(a, b));
+    net.run(net.now + 60_000);
+    expect(a.agent.stats.keepalivesSent).toBeGreaterThanOrEqual(2);
+    expect(b.agent.stats.keepalivesSent).toBeGreaterThanOrEqual(2);
+    expect(connected(a) && connected(b)).toBe(true);
+  });
+
   it('ignores remote mDNS candidates and completes through peer-reflexive ones', () => {
     const net = new SimNet({ seed: 4 });
     const { a, b } = pair(net);
