@@ -75,3 +75,21 @@ describe('RFC 7714 §17: SRTCP with AES-GCM', () => {
     rx.dispose();
   });
 });
+
+describe('AES-GCM key derivation from a 96-bit master salt (RFC 7714 §11)', () => {
+  it('libsrtp srtp_validate_gcm packet protects and unprotects', () => {
+    const init = {
+      profile: 'SRTP_AEAD_AES_128_GCM' as const,
+      masterKey: bytes('000102030405060708090a0b0c0d0e0f'),
+      masterSalt: bytes('a0a1a2a3a4a5a6a7a8a9aaab'),
+    };
+    const plain = bytes('800f1234decafbadcafebabe' + 'ab'.repeat(16));
+    const wire = bytes('800f1234decafbadcafebabe c5002ede04cfdd2eb91159e0880aa06e d2976826f796b201df3131a127e8a392');
+    const tx = new SrtpContext(init);
+    const rx = new SrtpContext(init);
+    expect(hex(tx.protectRtp(plain))).toBe(hex(wire));
+    expect(hex(rx.unprotectRtp(wire))).toBe(hex(plain));
+    tx.dispose();
+    rx.dispose();
+  });
+});
