@@ -252,7 +252,7 @@ export class IceAgent {
   private readonly opts: Required<
     Pick<
       IceAgentOptions,
-      'pacing' | 'checkRto' | 'consentInterval' | 'disconnectedTimeout' | 'consentTimeout' | 'nominationDelay' | 'maxRemoteCandidates' | 'maxPairs' | 'transportPolicy'
+      'pacing' | 'checkRto' | 'consentInterval' | 'keepaliveInterval' | 'disconnectedTimeout' | 'consentTimeout' | 'nominationDelay' | 'maxRemoteCandidates' | 'maxPairs' | 'transportPolicy'
     >
   >;
   private readonly random: () => number;
