@@ -4,11 +4,11 @@
 import type { RecordAead, RecordAeadFactory } from './aead.js';
 import { ALERT, ALERT_LEVEL, alertName, encodeAlert } from './alert.js';
 import { concatBytes, equalBytes } from './byte-writer.js';
-import { type CipherSuite, type CipherSuiteName, CIPHER_SUITES, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, cipherSuiteByName } from './cipher-suite.js';
+import { type CipherSuite, type CipherSuiteName, CIPHER_SUITES, cipherSuiteByName } from './cipher-suite.js';
 import { CookieMinter } from './cookie.js';
 import type { DtlsCertificate } from './certificate.js';
-import { DtlsError, misuse } from './errors.js';
-import { EC_POINT_FORMAT_UNCOMPRESSED, EXTENSION, NAMED_GROUP, u16ListBody, useSrtpBody } from './extensions.js';
+import { DtlsError, HandshakeFailure, misuse } from './errors.js';
+import { NAMED_GROUP } from './extensions.js';
 import { type CertificateFingerprint, matchesFingerprints } from './fingerprint.js';
 import { type FlightItem, MIN_MTU } from './flight.js';
 import { HANDSHAKE_TYPE, type HandshakeFragment, parseHandshakeFragments } from './handshake.js';
@@ -38,6 +38,7 @@ import { exportKeyingMaterial as prfExport, extendedMasterSecret, finishedVerify
 import { type PeerPublicKey, certificatePublicKey } from './public-key.js';
 import { type HandshakeMessage, Reassembler } from './reassembler.js';
 import { CONTENT_TYPE, DTLS_1_0, DTLS_1_2, type DtlsRecord, MAX_PLAINTEXT, RecordProtection, encodePlainRecord, parseRecords } from './record.js';
+import { type LocalPolicy, acceptServerHello, chooseFromClientHello, clientHelloExtensions, serverHelloExtensions } from './negotiation.js';
 import { RecordLayer } from './record-layer.js';
 import { Retransmitter } from './retransmitter.js';
 import { SIGNATURE_SCHEME, SUPPORTED_SIGNATURE_SCHEMES, verifySignature } from './signature.js';
@@ -49,7 +50,6 @@ import {
   type SrtpProfileName,
   splitSrtpKeyMaterial,
   srtpExportLength,
-  srtpProfileById,
   srtpProfileByName,
 } from './srtp-profile.js';
 import { type DtlsStats, newDtlsStats } from './stats.js';
@@ -144,16 +144,6 @@ type State =
   | 'closed'
   | 'failed';
 
-/** Thrown inside handshake processing; becomes a fatal alert. */
-class HandshakeFailure extends Error {
-  constructor(
-    readonly alert: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const GROUP_IDS: Record<DtlsGroupName, number> = { x25519: NAMED_GROUP.x25519, 'P-256': NAMED_GROUP.secp256r1 };
 const MAX_HELLO_VERIFY = 4;
 const MAX_QUEUED_DATAGRAMS = 256;
@@ -173,13 +163,10 @@ export class DtlsEndpoint {
   readonly role: DtlsRole;
   private readonly certificate: DtlsCertificate;
   private verifier: PeerVerifier | undefined;
-  private readonly srtpOffer: readonly SrtpProfileInfo[];
-  private readonly suiteOffer: readonly CipherSuite[];
-  private readonly groupOffer: readonly number[];
+  private readonly policy: LocalPolicy;
   private readonly mtu: number;
   private readonly cookieExchange: boolean;
   private readonly requireClientCertificate: boolean;
-  private readonly requireEms: boolean;
   private readonly handshakeTimeoutMs: number;
   private readonly aeadFactory: RecordAeadFactory;
 
@@ -224,28 +211,28 @@ export class DtlsEndpoint {
     this.role = options.role;
     this.certificate = options.certificate;
     this.verifier = options.verifyPeer;
-    this.srtpOffer = (options.srtpProfiles ?? SRTP_PROFILES.map((p) => p.name)).map((n) => {
+    const srtp = (options.srtpProfiles ?? SRTP_PROFILES.map((p) => p.name)).map((n) => {
       const p = srtpProfileByName(n);
       if (!p) throw misuse('SyntaxError', `unknown SRTP profile ${n}`);
       return p;
     });
-    this.suiteOffer = (options.cipherSuites ?? CIPHER_SUITES.map((s) => s.name)).map((n) => {
+    const suites = (options.cipherSuites ?? CIPHER_SUITES.map((s) => s.name)).map((n) => {
       const s = cipherSuiteByName(n);
       if (!s) throw misuse('SyntaxError', `unknown cipher suite ${n}`);
       return s;
     });
-    if (this.suiteOffer.length === 0) throw misuse('SyntaxError', 'cipherSuites must not be empty');
-    this.groupOffer = (options.groups ?? ['x25519', 'P-256']).map((g) => {
+    if (suites.length === 0) throw misuse('SyntaxError', 'cipherSuites must not be empty');
+    const groups = (options.groups ?? ['x25519', 'P-256']).map((g) => {
       const id = GROUP_IDS[g];
       if (id === undefined) throw misuse('SyntaxError', `unknown group ${g}`);
       return id;
     });
-    if (this.groupOffer.length === 0) throw misuse('SyntaxError', 'groups must not be empty');
+    if (groups.length === 0) throw misuse('SyntaxError', 'groups must not be empty');
+    this.policy = { suites, groups, srtp, requireExtendedMasterSecret: options.requireExtendedMasterSecret ?? true };
     this.mtu = options.mtu ?? 1200;
     if (!Number.isInteger(this.mtu) || this.mtu < MIN_MTU || this.mtu > 65507) throw misuse('SyntaxError', `mtu must be an integer in ${MIN_MTU}..65507`);
     this.cookieExchange = options.cookieExchange ?? true;
     this.requireClientCertificate = options.requireClientCertificate ?? true;
-    this.requireEms = options.requireExtendedMasterSecret ?? true;
     const initialMs = options.initialRetransmitMs ?? 200;
     const maxMs = options.maxRetransmitMs ?? 2000;
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 20000;
@@ -694,15 +681,8 @@ export class DtlsEndpoint {
   // ---------------------------------------------------------------- client
 
   private sendClientHello(now: number, answeredSeq: number): void {
-    const ext: [number, Uint8Array][] = [
-      [EXTENSION.supportedGroups, u16ListBody(this.groupOffer, 2)],
-      [EXTENSION.ecPointFormats, new Uint8Array([1, EC_POINT_FORMAT_UNCOMPRESSED])],
-      [EXTENSION.signatureAlgorithms, u16ListBody(SUPPORTED_SIGNATURE_SCHEMES, 2)],
-      [EXTENSION.extendedMasterSecret, new Uint8Array(0)],
-      [EXTENSION.renegotiationInfo, new Uint8Array([0])],
-    ];
-    if (this.srtpOffer.length > 0) ext.push([EXTENSION.useSrtp, useSrtpBody(this.srtpOffer.map((p) => p.id))]);
-    const body = encodeClientHello({ version: DTLS_1_2, random: this.clientRandom, sessionId: new Uint8Array(0), cookie: this.cookie, cipherSuites: this.suiteOffer.map((s) => s.id), extensions: ext });
+    const ext = clientHelloExtensions(this.policy);
+    const body = encodeClientHello({ version: DTLS_1_2, random: this.clientRandom, sessionId: new Uint8Array(0), cookie: this.cookie, cipherSuites: this.policy.suites.map((s) => s.id), extensions: ext });
     // RFC 6347 §4.2.1: the cookie-less ClientHello and the HelloVerifyRequest stay out of the transcript.
     this.transcript.clear();
     this.sendFlight(now, [this.handshakeItem(HANDSHAKE_TYPE.clientHello, body)], answeredSeq, true);
@@ -769,26 +749,10 @@ export class DtlsEndpoint {
 
   private onServerHello(m: HandshakeMessage): void {
     const sh = parseServerHello(m.body);
-    if (sh.version !== DTLS_1_2) throw new HandshakeFailure(ALERT.protocol_version, `server chose version 0x${sh.version.toString(16)}`);
-    const suite = this.suiteOffer.find((s) => s.id === sh.cipherSuite);
-    if (!suite) throw new HandshakeFailure(ALERT.illegal_parameter, `server chose cipher suite 0x${sh.cipherSuite.toString(16)} we did not offer`);
-    if (sh.compressionMethod !== 0) throw new HandshakeFailure(ALERT.illegal_parameter, 'server chose compression');
-    const ext = sh.extensions;
-    // RFC 5246 §7.4.1.4: the server may only answer extensions the client sent.
-    const offered: number[] = [EXTENSION.supportedGroups, EXTENSION.ecPointFormats, EXTENSION.extendedMasterSecret, EXTENSION.renegotiationInfo, EXTENSION.signatureAlgorithms];
-    if (this.srtpOffer.length > 0) offered.push(EXTENSION.useSrtp);
-    for (const t of ext.present) if (!offered.includes(t)) throw new HandshakeFailure(ALERT.unsupported_extension, `unsolicited extension ${t}`);
-    if (ext.renegotiationInfo && ext.renegotiationInfo.length !== 0) throw new HandshakeFailure(ALERT.handshake_failure, 'renegotiation_info not empty');
-    if (ext.ecPointFormats && !ext.ecPointFormats.includes(EC_POINT_FORMAT_UNCOMPRESSED)) throw new HandshakeFailure(ALERT.illegal_parameter, 'no uncompressed point format');
-    this.emsNegotiated = ext.extendedMasterSecret === true;
-    if (this.requireEms && !this.emsNegotiated) throw new HandshakeFailure(ALERT.handshake_failure, 'server did not negotiate extended_master_secret (RFC 7627)');
-    if (ext.srtp) {
-      // RFC 5764 §4.1.1: exactly one profile, one we offered, and an MKI only if we sent one.
-      const p = ext.srtp.profiles.length === 1 ? srtpProfileById(ext.srtp.profiles[0]) : undefined;
-      if (!p || !this.srtpOffer.includes(p) || ext.srtp.mki.length !== 0) throw new HandshakeFailure(ALERT.illegal_parameter, 'bad use_srtp answer');
-      this.srtpProfile = p;
-    }
-    this.suite = suite;
+    const n = acceptServerHello(sh, this.policy, DTLS_1_2);
+    this.suite = n.suite;
+    this.srtpProfile = n.srtpProfile;
+    this.emsNegotiated = n.extendedMasterSecret;
     this.serverRandom = sh.random.slice();
     this.transcript.add(m.msgType, m.messageSeq, m.body);
     this.state = 'client-wait-certificate';
@@ -796,7 +760,7 @@ export class DtlsEndpoint {
 
   private onServerKeyExchange(body: Uint8Array): void {
     const ske = parseServerKeyExchange(body);
-    if (!this.groupOffer.includes(ske.params.namedGroup)) throw new HandshakeFailure(ALERT.illegal_parameter, `server chose group ${ske.params.namedGroup} we did not offer`);
+    if (!this.policy.groups.includes(ske.params.namedGroup)) throw new HandshakeFailure(ALERT.illegal_parameter, `server chose group ${ske.params.namedGroup} we did not offer`);
     if (!SUPPORTED_SIGNATURE_SCHEMES.includes(ske.signatureScheme)) throw new HandshakeFailure(ALERT.illegal_parameter, `signature scheme 0x${ske.signatureScheme.toString(16)} not offered`);
     const signed = concatBytes(this.clientRandom, this.serverRandom, ske.params.raw);
     // RFC 8422 §5.4: the signature covers both randoms and the ECDH params.
@@ -904,7 +868,11 @@ export class DtlsEndpoint {
     // says 1.2 here and lists 1.3 in supported_versions, which we ignore: that is the fallback
     // (RFC 8446 §4.2.1, RFC 9147 §5.3). Checked after the cookie so spoofers cannot fail us.
     if (ch.version > DTLS_1_2) throw new HandshakeFailure(ALERT.protocol_version, `client offers only 0x${ch.version.toString(16)}`);
-    this.negotiate(ch);
+    const n = chooseFromClientHello(ch, this.policy);
+    this.suite = n.suite;
+    this.srtpProfile = n.srtpProfile;
+    this.emsNegotiated = n.extendedMasterSecret;
+    this.ecdhe = EcdheKeyPair.generate(n.group);
     this.clientRandom = ch.random.slice();
     crypto.getRandomValues(this.serverRandom);
     this.records.raiseEpoch0Sequence(r.sequence);
@@ -913,11 +881,7 @@ export class DtlsEndpoint {
     this.transcript.add(m.msgType, m.messageSeq, m.body);
 
     const suite = this.suite!;
-    const ext: [number, Uint8Array][] = [];
-    if (ch.extensions.renegotiationInfo !== undefined || ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV)) ext.push([EXTENSION.renegotiationInfo, new Uint8Array([0])]);
-    if (this.emsNegotiated) ext.push([EXTENSION.extendedMasterSecret, new Uint8Array(0)]);
-    if (ch.extensions.ecPointFormats) ext.push([EXTENSION.ecPointFormats, new Uint8Array([1, EC_POINT_FORMAT_UNCOMPRESSED])]);
-    if (this.srtpProfile) ext.push([EXTENSION.useSrtp, useSrtpBody([this.srtpProfile.id])]);
+    const ext = serverHelloExtensions(ch, n);
     const items: FlightItem[] = [
       this.handshakeItem(HANDSHAKE_TYPE.serverHello, encodeServerHello({ version: DTLS_1_2, random: this.serverRandom, sessionId: new Uint8Array(0), cipherSuite: suite.id, extensions: ext })),
       this.handshakeItem(HANDSHAKE_TYPE.certificate, encodeCertificateList([this.certificate.der])),
@@ -932,31 +896,6 @@ export class DtlsEndpoint {
     items.push(this.handshakeItem(HANDSHAKE_TYPE.serverHelloDone, new Uint8Array(0)));
     this.state = this.requireClientCertificate ? 'server-wait-certificate' : 'server-wait-key-exchange';
     this.sendFlight(now, items, m.messageSeq, true);
-  }
-
-  /** Server-side choices from a ClientHello (server preference order). */
-  private negotiate(ch: ClientHello): void {
-    const ext = ch.extensions;
-    if (!ch.compressionMethods.includes(0)) throw new HandshakeFailure(ALERT.illegal_parameter, 'client does not offer null compression');
-    // Our only key is ECDSA, so only ECDSA suites can be ours (RFC 8422 §2).
-    const suite = this.suiteOffer.find((s) => s.authentication === 'ecdsa' && ch.cipherSuites.includes(s.id));
-    if (!suite) throw new HandshakeFailure(ALERT.handshake_failure, 'no common cipher suite');
-    // RFC 8422 §5.1.1: without supported_groups the client is assumed to take anything; we pick our first.
-    const groups = ext.supportedGroups ?? this.groupOffer;
-    const group = this.groupOffer.find((g) => groups.includes(g));
-    if (group === undefined) throw new HandshakeFailure(ALERT.handshake_failure, 'no common named group');
-    if (ext.ecPointFormats && !ext.ecPointFormats.includes(EC_POINT_FORMAT_UNCOMPRESSED)) throw new HandshakeFailure(ALERT.illegal_parameter, 'client does not take uncompressed points');
-    // RFC 5246 §7.4.1.4.1: without signature_algorithms the default is SHA-1, which we refuse.
-    if (!ext.signatureAlgorithms?.includes(SIGNATURE_SCHEME.ecdsa_secp256r1_sha256)) throw new HandshakeFailure(ALERT.handshake_failure, 'client does not accept ecdsa_secp256r1_sha256');
-    if (ext.renegotiationInfo && ext.renegotiationInfo.length !== 0) throw new HandshakeFailure(ALERT.handshake_failure, 'renegotiation_info not empty in an initial handshake (RFC 5746 §3.6)');
-    this.emsNegotiated = ext.extendedMasterSecret === true;
-    if (this.requireEms && !this.emsNegotiated) throw new HandshakeFailure(ALERT.handshake_failure, 'client did not offer extended_master_secret (RFC 7627)');
-    if (ext.srtp && this.srtpOffer.length > 0) {
-      // RFC 5764 §4.1.1: pick one the client offered; without a common one, answer without use_srtp.
-      this.srtpProfile = this.srtpOffer.find((p) => ext.srtp!.profiles.includes(p.id));
-    }
-    this.suite = suite;
-    this.ecdhe = EcdheKeyPair.generate(group);
   }
 
   // ---------------------------------------------------------------- both roles

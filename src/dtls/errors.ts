@@ -26,3 +26,15 @@ export class DtlsError extends Error {
 export function misuse(name: 'InvalidStateError' | 'InvalidAccessError' | 'OperationError' | 'NotSupportedError' | 'SyntaxError', message: string): DOMException {
   return new DOMException(message, name);
 }
+
+/** Inside the handshake: a failure that must end it with this fatal alert (RFC 5246 §7.2.2). */
+export class HandshakeFailure extends Error {
+  override name = 'HandshakeFailure';
+  constructor(
+    /** Alert description code (alert.ts ALERT). */
+    readonly alert: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
