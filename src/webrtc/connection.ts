@@ -11,6 +11,8 @@ import type { Packetizer, RtcpPacket, RtpCodecName } from '../rtp/index.js';
 import { EngineDriver } from '../runtime/driver.js';
 import { loadAdapter } from '../runtime/detect.js';
 import { type NetworkAdapter, type UdpSocket, bindUdpInRange, defaultIceAddresses } from '../runtime/udp.js';
+import { SctpAssociation } from '../sctp/association.js';
+import { DataChannelManager } from '../sctp/dcep/channel-manager.js';
 import type { Candidate } from '../sdp/candidate.js';
 import { SrtpContext, type SrtpProfile } from '../srtp/index.js';
 import { ipFamily } from '../stun/address.js';
@@ -19,6 +21,7 @@ import type { NormalizedConfiguration } from './configuration.js';
 import type { MediaRtpPacket } from './media-types.js';
 import type { MediaBinding, PeerTransport, RemoteTransportParameters, TransportListener } from './peer-transport.js';
 import type { RTCCertificate } from './rtc-certificate.js';
+import type { DataChannelHub } from './rtc-data-channel.js';
 import type { FrameDepacketizer, ReceiverFeedback, RTCRtpReceiver } from './rtc-rtp-receiver.js';
 import type { RTCRtpSender } from './rtc-rtp-sender.js';
 import { readHeaderExtensions } from './rtp-rewrite.js';
@@ -46,7 +49,12 @@ export interface TransportInit {
   controlling: boolean;
   /** The network adapter; default the detected runtime's. */
   adapter?: NetworkAdapter;
+  /** The data channels of the peer connection (attached once SCTP is negotiated). */
+  dataChannels?: DataChannelHub;
 }
+
+/** Our a=max-message-size (RFC 8841 §6), what the SCTP receiver reassembles at most. */
+export const LOCAL_MAX_MESSAGE_SIZE = 262144;
 
 /** RTCP report interval (RFC 3550 §6.2 allows a fixed 1 s minimum for small sessions here). */
 const RTCP_INTERVAL_MS = 1000;
@@ -138,10 +146,9 @@ export class Connection implements PeerTransport {
   };
   /** The last exception caught in the event loop, for diagnosis. */
   lastError: unknown = undefined;
-  /** Data channel layer: SCTP packets from DTLS application data. */
-  onSctpData: ((data: Uint8Array) => void) | null = null;
-  /** Data channel layer: called once DTLS is connected and an SCTP section is negotiated. */
-  onDtlsConnected: ((role: 'client' | 'server') => void) | null = null;
+  readonly #hub: DataChannelHub | undefined;
+  #sctpManager: DataChannelManager | null = null;
+  #sctpStarted = false;
   /** The selected candidate pair, for getStats. */
   selectedPair: { local: IceCandidate; remote: IceCandidate } | undefined;
 
@@ -152,6 +159,7 @@ export class Connection implements PeerTransport {
     this.#localUfrag = init.ufrag;
     this.#localPwd = init.pwd;
     this.#adapter = init.adapter;
+    this.#hub = init.dataChannels;
     const stunServers = config.iceServerUrls
       .filter((u) => u.scheme === 'stun' && ipFamily(u.host))
       .map((u) => ({ address: u.host, port: u.port, family: ipFamily(u.host) as 4 | 6 }));
@@ -300,6 +308,15 @@ export class Connection implements PeerTransport {
   setMedia(bindings: MediaBinding[], sctp: { mid: string; remotePort: number; maxMessageSize: number } | null): void {
     this.#bindings = bindings;
     this.#sctp = sctp;
+    if (sctp && !this.#sctpManager && this.#hub) {
+      // RFC 8841 §5: both ends use their a=sctp-port; ours is 5000.
+      const association = new SctpAssociation({ localPort: 5000, remotePort: sctp.remotePort, maxReceiveMessageSize: LOCAL_MAX_MESSAGE_SIZE });
+      const manager = new DataChannelManager(association);
+      manager.remoteMaxMessageSize = sctp.maxMessageSize;
+      this.#sctpManager = manager;
+      this.#hub.attach(manager);
+      this.#startSctp();
+    }
     this.#ssrcRoutes.clear();
     for (const b of bindings) {
       for (const r of b.receivers) {
@@ -321,6 +338,9 @@ export class Connection implements PeerTransport {
       const ssrcs = this.#senders().map((s) => s.ssrc);
       if (ssrcs.length > 0) this.#sendRtcp([{ type: 'bye', ssrcs }]);
     }
+    this.#hub?.closeAll();
+    if (this.#sctpManager && this.#sctpStarted) this.#sctpManager.association.abort(this.#now());
+    this.#flushDtls();
     this.#dtls?.close();
     this.#flushDtls();
     this.#agent.close(this.#now());
@@ -337,11 +357,26 @@ export class Connection implements PeerTransport {
     this.#dtls?.dispose();
   }
 
-  /** SCTP packets to the peer over DTLS (RFC 8261). */
-  sendSctp(packet: Uint8Array): void {
-    if (this.#closed || !this.#dtls || this.#dtls.connectionState !== 'connected') return;
-    this.#dtls.send(packet);
+  /** The data channels have something to send or to time: drain and re-arm. */
+  flushSoon(): void {
+    if (this.#closed) return;
     this.#pump();
+  }
+
+  /** RFC 8831 §6: once DTLS is up and the section negotiated, both sides start SCTP. */
+  #startSctp(): void {
+    const m = this.#sctpManager;
+    const dtls = this.#dtls;
+    if (this.#sctpStarted || !m || !dtls || dtls.connectionState !== 'connected' || !this.#remote) return;
+    this.#sctpStarted = true;
+    m.setDtlsRole(this.#remote.dtlsRole);
+    m.connect(this.#now());
+    this.#hub?.dispatchEvents();
+    this.#listener.sctpState('connecting');
+  }
+
+  get sctpCounters(): DataChannelManager['counters'] | null {
+    return this.#sctpManager?.counters ?? null;
   }
 
   // ---------------------------------------------------------------- engine loop
@@ -351,6 +386,8 @@ export class Connection implements PeerTransport {
     const d = this.#dtls?.pollTimeout();
     if (d !== undefined && (at === undefined || d < at)) at = d;
     if (this.#srtpOut && (at === undefined || this.#nextRtcpAt < at)) at = this.#nextRtcpAt;
+    const sctp = this.#sctpStarted ? this.#sctpManager?.pollTimeout() : undefined;
+    if (sctp !== undefined && (at === undefined || sctp < at)) at = sctp;
     return at;
   }
 
@@ -360,6 +397,12 @@ export class Connection implements PeerTransport {
     if (ice !== undefined && ice <= now) this.#agent.handleTimeout(now);
     const d = this.#dtls?.pollTimeout();
     if (d !== undefined && d <= now) this.#dtls?.handleTimeout(now);
+    const sctp = this.#sctpStarted ? this.#sctpManager : null;
+    const sctpAt = sctp?.pollTimeout();
+    if (sctp && sctpAt !== undefined && sctpAt <= now) {
+      this.#guard(() => sctp.handleTimeout(now));
+      this.#hub?.dispatchEvents();
+    }
     if (this.#srtpOut && this.#nextRtcpAt <= now) {
       // RFC 3550 §6.3.5 randomisation: [0.5, 1.5] × interval.
       this.#nextRtcpAt = now + RTCP_INTERVAL_MS * (0.5 + Math.random());
@@ -374,6 +417,9 @@ export class Connection implements PeerTransport {
   #flushDtls(): void {
     const dtls = this.#dtls;
     if (!dtls) return;
+    const sctp = this.#sctpManager;
+    // RFC 8261 §5: one SCTP packet per DTLS record.
+    if (sctp && this.#sctpStarted && dtls.connectionState === 'connected') for (let p = sctp.pollTransmit(); p; p = sctp.pollTransmit()) dtls.send(p);
     for (let b = dtls.pollTransmit(); b; b = dtls.pollTransmit()) this.#agent.send(b);
   }
 
@@ -471,12 +517,17 @@ export class Connection implements PeerTransport {
         }
         this.#listener.dtlsState('connected');
         this.#updateSendPaths();
-        if (this.#remote) this.onDtlsConnected?.(this.#remote.dtlsRole);
+        this.#startSctp();
         break;
       }
-      case 'applicationData':
-        this.onSctpData?.(e.data);
+      case 'applicationData': {
+        const m = this.#sctpManager;
+        if (m && this.#sctpStarted) {
+          m.handleInput(this.#now(), e.data);
+          this.#hub?.dispatchEvents();
+        }
         break;
+      }
       case 'closed':
         this.#listener.dtlsState('closed');
         break;

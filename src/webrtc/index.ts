@@ -26,3 +26,5 @@ export { RTCError } from './errors.js';
 export type { RTCConfiguration, RTCIceServer, RTCBundlePolicy, RTCIceTransportPolicy } from './configuration.js';
 export type { RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCapabilities } from './capabilities.js';
 export type { EncodedFrame, EncodedFrameInit, MediaRtpPacket } from './media-types.js';
+export { RTCDataChannel, RTCDataChannelEvent, RTCErrorEvent } from './rtc-data-channel.js';
+export type { RTCDataChannelInit, RTCDataChannelState } from './rtc-data-channel.js';

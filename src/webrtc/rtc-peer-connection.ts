@@ -36,6 +36,7 @@ import { RTCRtpReceiver } from './rtc-rtp-receiver.js';
 import { type RTCRtpEncodingParameters, RTCRtpSender } from './rtc-rtp-sender.js';
 import { RTCRtpTransceiver } from './rtc-rtp-transceiver.js';
 import { type RTCSdpType, RTCSessionDescription, type RTCSessionDescriptionInit } from './rtc-session-description.js';
+import { DataChannelHub, type RTCDataChannel, RTCDataChannelEvent, type RTCDataChannelInit } from './rtc-data-channel.js';
 import { type RTCStats, type RTCStatsReport, buildStatsReport } from './rtc-stats-report.js';
 import { TaskQueue } from './task-queue.js';
 
@@ -60,7 +61,7 @@ export type PeerTransportFactory = (
   config: NormalizedConfiguration,
   certificate: RTCCertificate,
   listener: TransportListener,
-  init: { ufrag: string; pwd: string; controlling: boolean },
+  init: { ufrag: string; pwd: string; controlling: boolean; dataChannels?: DataChannelHub },
 ) => PeerTransport;
 
 let transportFactory: PeerTransportFactory | null = (config, certificate, listener, init) => new Connection(config, certificate, listener, init);
@@ -131,6 +132,19 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
   readonly #cname = randomIceString(16);
   /** Data channels exist, so an m=application section is wanted (W3C §6.1 createDataChannel). */
   protected sctpWanted = false;
+  readonly #dataChannels = new DataChannelHub({
+    queueTask: (t) => this.#tasks.queue(t),
+    requestTransmit: () => {
+      const t = this.#transport;
+      if (t instanceof Connection) t.flushSoon();
+    },
+    announceDataChannel: (channel) => {
+      this.#countDataChannel(channel);
+      this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel }));
+    },
+  });
+  #dataChannelsOpened = 0;
+  #dataChannelsClosed = 0;
   #sctpMid: string | null = null;
   #sctpMLineIndex: number | null = null;
   #sctpProposedMid: string | null = null;
@@ -1040,6 +1054,28 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     this.updateNegotiationNeeded();
   }
 
+  /** W3C §6.1 createDataChannel: the first one makes an m=application section needed. */
+  createDataChannel(label: string, init: RTCDataChannelInit = {}): RTCDataChannel {
+    if (this.#closed) throw domError('InvalidStateError', 'the peer connection is closed');
+    const channel = this.#dataChannels.createDataChannel(label, init);
+    this.#countDataChannel(channel);
+    this.requestSctp();
+    return channel;
+  }
+
+  /** webrtc-stats §5.2 dataChannelsOpened/Closed: channels that reached "open", and closed after. */
+  #countDataChannel(channel: RTCDataChannel): void {
+    let opened = channel.readyState === 'open';
+    if (opened) this.#dataChannelsOpened++;
+    channel.addEventListener('open', () => {
+      opened = true;
+      this.#dataChannelsOpened++;
+    });
+    channel.addEventListener('close', () => {
+      if (opened) this.#dataChannelsClosed++;
+    });
+  }
+
   /** Requests an m=application section (W3C §6.1: the first data channel triggers negotiation). */
   protected requestSctp(): void {
     if (this.sctpWanted) return;
@@ -1071,7 +1107,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       sctpState: (s) => {
         for (const l of this.sctpListeners) l.state(s);
       },
-    }, { ufrag: this.#iceUfrag, pwd: this.#icePwd, controlling });
+    }, { ufrag: this.#iceUfrag, pwd: this.#icePwd, controlling, dataChannels: this.#dataChannels });
     this.onTransportCreated(this.#transport);
     this.#transport.startGathering();
     const remote = (this.#pendingRemote ?? this.#currentRemote)?.parsed;
@@ -1183,6 +1219,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     this.#closed = true;
     this.#signalingState = 'closed';
     for (const t of this.#transceivers) if (!t.stopped) t.markStopped();
+    this.#dataChannels.closeAll();
     this.#transport?.close();
     this.#iceConnectionState = 'closed';
     this.#connectionState = 'closed';
@@ -1226,7 +1263,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
 
   /** Overridden by the data channel layer. */
   protected dataChannelStats(): { opened: number; closed: number; stats: RTCStats[] } {
-    return { opened: 0, closed: 0, stats: [] };
+    return { opened: this.#dataChannelsOpened, closed: this.#dataChannelsClosed, stats: [] };
   }
 
   protected get cname(): string {

@@ -1,4 +1,4 @@
-import { MediaStream, MediaStreamTrack, RTCPeerConnection, type RTCPeerConnectionIceEvent, type RTCTrackEvent } from '../../src/webrtc/index';
+import { MediaStream, MediaStreamTrack, RTCPeerConnection, type RTCDataChannel, type RTCDataChannelEvent, type RTCPeerConnectionIceEvent, type RTCTrackEvent } from '../../src/webrtc/index';
 
 // Two omnirtc peers over real UDP on 127.0.0.1: ICE, DTLS, SRTP, media both ways.
 const CONFIG = { iceAddresses: ['127.0.0.1'] };
@@ -35,7 +35,56 @@ function rtp(seq: number, ts: number, payload: number[]): Uint8Array {
   return p;
 }
 
+function nextMessage(ch: RTCDataChannel): Promise<unknown> {
+  return new Promise((resolve) => ch.addEventListener('message', (e) => resolve((e as MessageEvent).data), { once: true }));
+}
+
 describe('omnirtc ↔ omnirtc over loopback UDP', () => {
+  it('opens a data channel (DCEP) and exchanges text and binary both ways', async () => {
+    const a = new RTCPeerConnection(CONFIG);
+    const b = new RTCPeerConnection(CONFIG);
+    try {
+      trickle(a, b);
+      trickle(b, a);
+      const dc = a.createDataChannel('chat', { protocol: 'p1' });
+      const remote = new Promise<RTCDataChannel>((resolve) => {
+        b.ondatachannel = (e) => resolve((e as RTCDataChannelEvent).channel);
+      });
+      const opened = new Promise((resolve) => dc.addEventListener('open', resolve, { once: true }));
+      await a.setLocalDescription();
+      await b.setRemoteDescription(a.localDescription!);
+      await b.setLocalDescription();
+      await a.setRemoteDescription(b.localDescription!);
+      await opened;
+      const rc = await remote;
+      expect([rc.label, rc.protocol, rc.id, dc.id]).toEqual(['chat', 'p1', dc.id, rc.id]);
+      // DTLS client (answerer, setup:active) uses even ids (RFC 8832 §6): the offerer's is odd.
+      expect((dc.id ?? 0) % 2).toBe(1);
+      const m1 = nextMessage(rc);
+      dc.send('hello from a');
+      expect(await m1).toBe('hello from a');
+      const m2 = nextMessage(dc);
+      rc.send(new Uint8Array([1, 2, 3]));
+      expect(new Uint8Array((await m2) as ArrayBuffer)).toEqual(new Uint8Array([1, 2, 3]));
+      // A big message (fragmented across SCTP DATA chunks and DTLS records).
+      const big = new Uint8Array(200_000).map((_, i) => i & 0xff);
+      const m3 = nextMessage(rc);
+      dc.send(big);
+      expect(new Uint8Array((await m3) as ArrayBuffer)).toEqual(big);
+      const stats = await a.getStats();
+      const pcStats = [...stats.values()].find((s) => s.type === 'peer-connection');
+      expect(pcStats?.dataChannelsOpened).toBe(1);
+      // Closing: the peer sees close.
+      const closed = new Promise((resolve) => rc.addEventListener('close', resolve, { once: true }));
+      dc.close();
+      await closed;
+      expect(rc.readyState).toBe('closed');
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
   it('connects, and media written on one side arrives as RTP and frames on the other', async () => {
     const a = new RTCPeerConnection(CONFIG);
     const b = new RTCPeerConnection(CONFIG);
