@@ -165,4 +165,5 @@ export default bunAdapter;
 export * from './udp.js';
 export * from './driver.js';
 export * from './ice-runner.js';
+export * from './shared-udp-port.js';
 export { detectRuntime, loadAdapter } from './detect.js';

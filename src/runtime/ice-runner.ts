@@ -6,6 +6,7 @@
 import type { IceAgent, IceEvent } from '../ice/agent.js';
 import { type TransportAddress, ipFamily } from '../stun/address.js';
 import { EngineDriver } from './driver.js';
+import type { SharedPortHandler, SharedUdpPort } from './shared-udp-port.js';
 import { type NetworkAdapter, type TcpConnection, type UdpSocket, bindUdpInRange, defaultIceAddresses } from './udp.js';
 
 export interface IceRunnerOptions {
@@ -13,17 +14,22 @@ export interface IceRunnerOptions {
   /** Local IPs for host candidates (default: defaultIceAddresses(adapter)). */
   addresses?: string[];
   portRange?: { min: number; max: number };
+  /** Use this shared socket (demultiplexed by ufrag) instead of binding sockets of its own. */
+  sharedPort?: SharedUdpPort;
   onEvent?: (e: IceEvent) => void;
   now?: () => number;
 }
 
 const TCP_SOCKET_BASE = 1000;
+const SHARED_SOCKET = 0;
 
 export class IceRunner {
   private readonly udp = new Map<number, UdpSocket>();
   private readonly tcp = new Map<number, TcpConnection>();
   private readonly driver: EngineDriver;
   private closed = false;
+  private sharedUfrag?: string;
+  private readonly sharedHandler: SharedPortHandler = (bytes, from) => this.input(bytes, from, SHARED_SOCKET);
 
   private constructor(
     readonly agent: IceAgent,
@@ -39,9 +45,10 @@ export class IceRunner {
   /** Binds sockets, starts gathering, and runs the agent until close(). */
   static async start(agent: IceAgent, opts: IceRunnerOptions): Promise<IceRunner> {
     const r = new IceRunner(agent, opts);
-    const addresses = opts.addresses ?? defaultIceAddresses(opts.adapter);
+    const addresses = opts.sharedPort ? [] : (opts.addresses ?? defaultIceAddresses(opts.adapter));
     let id = 1;
     try {
+      if (opts.sharedPort) agent.addSocket({ id: SHARED_SOCKET, address: opts.sharedPort.localAddress });
       for (const address of addresses) {
         if (!ipFamily(address)) throw new DOMException(`iceAddresses entries must be IP literals (got ${address})`, 'InvalidAccessError');
         const socketId = id++;
@@ -106,6 +113,10 @@ export class IceRunner {
 
   private flushTransmits(): void {
     for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) {
+      if (t.socket === SHARED_SOCKET && this.opts.sharedPort) {
+        this.opts.sharedPort.send(t.bytes, t.to);
+        continue;
+      }
       const u = this.udp.get(t.socket);
       if (u) u.send(t.bytes, t.to);
       else this.tcp.get(t.socket)?.write(t.bytes);
@@ -113,6 +124,12 @@ export class IceRunner {
   }
 
   private pump(): void {
+    const shared = this.opts.sharedPort;
+    if (shared && !this.closed && this.sharedUfrag !== this.agent.localUfrag) {
+      // Registered under every ufrag it has used, so checks of the old generation still arrive.
+      this.sharedUfrag = this.agent.localUfrag;
+      shared.register(this.sharedUfrag, this.sharedHandler);
+    }
     this.flushTransmits();
     for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) this.opts.onEvent?.(e);
     // Event handlers may have queued more.
@@ -121,6 +138,7 @@ export class IceRunner {
   }
 
   private async closeSockets(): Promise<void> {
+    this.opts.sharedPort?.unregister(this.sharedHandler);
     await Promise.all([...this.udp.values()].map((s) => s.close()));
     await Promise.all([...this.tcp.values()].map((c) => c.close()));
     this.udp.clear();

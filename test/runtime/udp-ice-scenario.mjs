@@ -26,7 +26,25 @@ export async function scenario(adapter, ice, rt) {
   await a.close();
   await b.close();
 
-  // 2. Two ICE agents over real loopback UDP.
+  // 2. TCP (the TURN-over-TCP path) to the echo server the test runs on 127.0.0.1.
+  const echoPort = Number(globalThis.Deno ? globalThis.Deno.env.get('TCP_ECHO_PORT') : process.env.TCP_ECHO_PORT);
+  let echoed;
+  const echo = new Promise((r) => (echoed = r));
+  let got = '';
+  const conn = await adapter.connectTcp({
+    address: '127.0.0.1',
+    port: echoPort,
+    onData: (bytes) => {
+      got += new TextDecoder().decode(bytes);
+      if (got.length >= 8) echoed(got);
+    },
+  });
+  conn.write(new TextEncoder().encode('tcp-'));
+  conn.write(new TextEncoder().encode('ping'));
+  const tcp = await echo;
+  await conn.close();
+
+  // 3. Two ICE agents over real loopback UDP.
   const agents = [new ice.IceAgent({ controlling: true }), new ice.IceAgent({ controlling: false })];
   const runners = [];
   const received = [[], []];
@@ -66,5 +84,5 @@ export async function scenario(adapter, ice, rt) {
   await done;
   for (const r of runners) await r.close();
   clearTimeout(watchdog);
-  console.log(`ok runtime=${adapter.runtime} udp=${udp} ice=${received[0][0]}|${received[1][0]}`);
+  console.log(`ok runtime=${adapter.runtime} udp=${udp} tcp=${tcp} ice=${received[0][0]}|${received[1][0]}`);
 }
