@@ -16,6 +16,11 @@ interface GcmExports {
 
 /** Keys alive at once in one process (the core's table bound). */
 export const GCM_KEY_SLOTS = 256;
+// Frees a key's slot if its owner forgets dispose() (the table is bounded).
+const finalizer = new FinalizationRegistry<number>((handle) => {
+  (wasmCore().fns as unknown as GcmExports).gcmKeyFree(handle);
+});
+
 const DATA_OFFSET = 16; // nonce (12) | spare (4) | AAD | data — assembly/crypto/exports.ts
 const TAG_LENGTH = 16;
 const NONCE_LENGTH = 12;
@@ -43,6 +48,7 @@ export class AesGcmKey {
       );
     }
     this.#handle = handle;
+    finalizer.register(this, handle, this);
   }
 
   /** Encrypts plaintext; returns ciphertext || 16-byte tag. */
@@ -76,6 +82,7 @@ export class AesGcmKey {
   dispose(): void {
     if (this.#handle < 0) return;
     this.#fns.gcmKeyFree(this.#handle);
+    finalizer.unregister(this);
     this.#handle = -1;
   }
 

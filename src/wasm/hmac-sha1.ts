@@ -12,9 +12,14 @@ interface HashExports {
   hmacSha1End(): number;
 }
 
+let cached: { fns: HashExports; io: Uint8Array } | undefined;
+
 function exportsOf(): { fns: HashExports; io: Uint8Array } {
-  const core = wasmCore();
-  return { fns: core.fns as unknown as HashExports, io: core.io };
+  if (!cached) {
+    const core = wasmCore();
+    cached = { fns: core.fns as unknown as HashExports, io: core.io };
+  }
+  return cached;
 }
 
 // Inputs larger than the I/O region go through it in pieces.
