@@ -488,7 +488,10 @@ export class IceAgent {
   /** A datagram (or, for a TURN TCP socket, a chunk of the stream) received on `socket`. */
   handleInput(now: number, bytes: Uint8Array, from: TransportAddress, socket: number): void {
     if (this.closed) return;
+    // A server that is both our STUN and our TURN server: its Binding responses are ours.
+    const ownResponse = bytes.length >= 20 && bytes[0] < 4 && this.transactions.has(tidKey(bytes.subarray(8, 20)));
     for (const r of this.relays) {
+      if (ownResponse) break;
       if (r.socket === socket && (r.turn.transport === 'tcp' || sameAddress(r.config.server, from))) {
         r.turn.handleInput(now, bytes);
         this.drainTurn(now, r);

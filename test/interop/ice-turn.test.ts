@@ -68,6 +68,23 @@ describe('ICE through a real coturn', () => {
     }
   });
 
+  it('one server as both STUN and TURN server: gathering completes promptly with a relay candidate', async () => {
+    const agent = new IceAgent({ stunServers: [server()], turnServers: [{ server: server(), username: 'u', password: 'p' }] });
+    const r = await IceRunner.start(agent, { adapter: nodeAdapter, addresses: ['127.0.0.1'] });
+    try {
+      const t0 = performance.now();
+      await until(() => agent.gatheringState === 'complete', 3000, 'gathering');
+      expect(performance.now() - t0).toBeLessThan(1000);
+      expect(agent.localCandidates.map((c) => c.type).sort()).toEqual(['host', 'relay']);
+      const relay = agent.localCandidates.find((c) => c.type === 'relay')!;
+      // RFC 8656 §7.3: the relayed candidate's related address is the server-reflexive one.
+      expect(relay.relatedAddress).toBe('127.0.0.1');
+      expect(relay.relatedPort).toBe(r.localAddresses[0].port);
+    } finally {
+      await r.close();
+    }
+  });
+
   it.each([
     ['UDP', 'UDP', 'udp', 'udp'],
     ['TCP', 'UDP', 'tcp', 'udp'],
