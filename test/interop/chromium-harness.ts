@@ -38,6 +38,8 @@ export async function openChromium(): Promise<ChromiumSession> {
         '--use-fake-device-for-media-stream',
         '--use-fake-ui-for-media-stream',
         '--allow-loopback-in-peer-connection',
+        // Received audio is only counted (totalSamplesReceived) when an element plays it.
+        '--autoplay-policy=no-user-gesture-required',
       ],
     });
     const page = await browser.newPage();

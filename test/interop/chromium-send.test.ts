@@ -1,0 +1,30 @@
+import { spawnInNamespace } from './chromium-harness';
+
+// omnirtc sends ffmpeg-encoded VP8 or H.264 (Constrained Baseline, packetization-mode 1)
+// and Opus with writeFrame(); headless Chromium decodes it (chromium-send.run.ts, inside a
+// lo-only namespace). Needs Debian `ffmpeg` and `chromium`.
+interface SendResult {
+  error?: string;
+  videoFrames: number;
+  negotiated: string;
+  chrome: { videoCodec?: string; framesDecoded?: number; keyFramesDecoded?: number; totalSamplesReceived?: number; audioPackets?: number };
+}
+
+jest.setTimeout(60000);
+
+describe('Chromium interop: omnirtc sends media', () => {
+  it.each([
+    ['vp8', 'video/VP8'],
+    ['h264', 'video/H264'],
+  ])('%s + Opus: Chromium decodes the frames and plays the audio', async (codec, mime) => {
+    const r = (await spawnInNamespace('chromium-send.run.ts', [codec], 55000)) as SendResult;
+    expect(r.error).toBeUndefined();
+    expect(r.negotiated).toBe(mime);
+    expect(r.chrome.videoCodec).toBe(mime);
+    // Nearly every frame decodes on a clean loopback link.
+    expect(r.chrome.framesDecoded).toBeGreaterThanOrEqual(r.videoFrames - 5);
+    expect(r.chrome.keyFramesDecoded).toBeGreaterThanOrEqual(1);
+    expect(r.chrome.audioPackets).toBeGreaterThan(150);
+    expect(r.chrome.totalSamplesReceived).toBeGreaterThan(48000);
+  });
+});
