@@ -4,8 +4,8 @@
 //
 // Round function: four 1 KiB "T-tables" that fold SubBytes, ShiftRows and MixColumns
 // into one lookup per byte. Fast in WebAssembly, but the table index depends on key and
-// data, so a process sharing the CPU cache could in principle time it; see the README's
-// constant-time note. Tables are computed at instantiation (no data segment).
+// data, so a process sharing the CPU cache could in principle time it; see the constant-time
+// note in src/srtp/index.ts. Tables are computed at instantiation (no data segment).
 
 // Byte S-box, then Te0..Te3 (256 u32 each, big-endian column words).
 export const SBOX: usize = memory.data(256, 16);

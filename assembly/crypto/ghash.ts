@@ -5,7 +5,7 @@
 //
 // Bit order (SP 800-38D §6.3): bit 7 of byte 0 is the coefficient of x^0, bit 0 of byte
 // 15 that of x^127; multiplying by x is a right shift of the 128-bit big-endian string.
-// Table lookups are data-dependent (not cache-timing safe); see README.
+// Table lookups are data-dependent (not cache-timing safe); see src/srtp/index.ts.
 
 export const GHASH_TABLE_SIZE: i32 = 8192;
 
