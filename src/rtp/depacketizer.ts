@@ -15,13 +15,13 @@ export interface EncodedFrame {
   /** RTP timestamp (32-bit). */
   timestamp: number;
   keyframe: boolean;
-  /** Extended sequence number of the frame's first packet. */
+  /** RTP sequence number of the frame's first packet. */
   sequenceNumber: number;
   ssrc: number;
 }
 
 export interface DepacketizerOptions {
-  /** Packets a missing one may be overtaken by before it counts as lost (default 64). */
+  /** Packets a missing one may be overtaken by before it counts as lost (default 64; Opus 16). */
   reorderWindow?: number;
   /** Packets held at most (frame in progress plus reordering; default 4096). */
   maxBufferedPackets?: number;
@@ -102,7 +102,7 @@ class CoreDepacketizer implements Depacketizer {
   ) {
     this.codecId = codecNumber(codec);
     this.perPacketFrames = codec === 'opus';
-    this.window = opts.reorderWindow ?? 64;
+    this.window = opts.reorderWindow ?? (codec === 'opus' ? 16 : 64);
     const maxBuffered = opts.maxBufferedPackets ?? 4096;
     if (!Number.isInteger(this.window) || this.window < 1 || this.window > 32768) {
       throw misuse('RangeError', `reorderWindow ${opts.reorderWindow} is out of range: use 1 to 32768 packets`);
@@ -306,7 +306,7 @@ class CoreDepacketizer implements Depacketizer {
     }
     this.stats.framesEmitted++;
     if (keyframe) this.stats.keyframesEmitted++;
-    out.push({ data: core.frame.slice(0, len), timestamp: first.ts, keyframe, sequenceNumber: from, ssrc: this.ssrc ?? 0 });
+    out.push({ data: core.frame.slice(0, len), timestamp: first.ts, keyframe, sequenceNumber: from & 0xffff, ssrc: this.ssrc ?? 0 });
   }
 }
 

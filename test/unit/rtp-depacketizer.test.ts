@@ -106,6 +106,20 @@ describe('depacketiser', () => {
     expect(out.map((f) => f.timestamp)).toEqual([0, 9000, 12000]);
   });
 
+  it('H.264: a STAP-A that nests a FU-A, a zero-size unit or a lying size is a malformed frame', () => {
+    const dp = createDepacketizer('h264');
+    const pkt = (seq: number, payload: number[]): Uint8Array =>
+      serializeRtp({ payloadType: 102, marker: true, sequenceNumber: seq, timestamp: seq * 3000, ssrc: 4, csrc: [], extensions: [], paddingLength: 0, payload: new Uint8Array(payload) });
+    dp.push(pkt(1, [0x18, 0x00, 0x02, 0x7c, 0x85]));
+    dp.push(pkt(2, [0x18, 0x00, 0x00, 0x00, 0x01, 0x65]));
+    dp.push(pkt(3, [0x18, 0x00, 0x09, 0x65, 0x88]));
+    dp.push(pkt(4, [0x7c, 0xc5, 0x01])); // FU-A with both S and E
+    expect(dp.stats.framesDroppedMalformed).toBe(4);
+    const ok = dp.push(pkt(5, [0x18, 0x00, 0x02, 0x67, 0x42, 0x00, 0x02, 0x68, 0xce, 0x00, 0x03, 0x65, 0x88, 0x84]));
+    expect(ok.map((f) => f.keyframe)).toEqual([true]);
+    expect(splitAnnexB(ok[0].data).length).toBe(3);
+  });
+
   it('rejects bad options with DOMException', () => {
     expect(() => createDepacketizer('vp8', { reorderWindow: 0 })).toThrow(DOMException);
     expect(() => createDepacketizer('theora' as 'vp8')).toThrow(DOMException);

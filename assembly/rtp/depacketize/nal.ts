@@ -36,6 +36,9 @@ function emitUnit(p: usize, n: i32, h265: bool): i32 {
   if (load<u8>(p) & 0x80) return fail(REASON_DESCRIPTOR); // forbidden_zero_bit
   if (!frameRoom(n + 4)) return ERR_MALFORMED;
   const t = h265 ? (<u32>load<u8>(p) >>> 1) & 0x3f : <u32>load<u8>(p) & 0x1f;
+  // Only real NAL unit types may be emitted: an aggregated unit cannot itself be an
+  // aggregation or fragment (RFC 6184 §5.7, RFC 7798 §4.4.2).
+  if (h265 ? t > 47 : t == 0 || t > 23) return fail(REASON_DESCRIPTOR);
   if (isKeyUnit(t, h265)) keyFound = true;
   noteUnit(t, h265);
   frameAppendStartCode();
