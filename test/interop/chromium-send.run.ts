@@ -62,7 +62,7 @@ async function main(): Promise<void> {
         // Play the received media so Chromium's audio pipeline pulls (and counts) samples.
         const el = document.createElement(e.track.kind === 'audio' ? 'audio' : 'video') as HTMLMediaElement;
         el.muted = false;
-        el.srcObject = e.streams[0] ?? new MediaStream([e.track]);
+        el.srcObject = e.streams[0] ?? null;
         document.body.appendChild(el);
         void el.play().catch(() => undefined);
       });
