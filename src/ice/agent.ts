@@ -103,11 +103,22 @@ export interface IceTransmit {
   bytes: Uint8Array;
 }
 
+/** One candidate pair with the counters W3C RTCIceCandidatePairStats reports. */
 export interface IceCandidatePairInfo {
   local: IceCandidate;
   remote: IceCandidate;
   state: CandidatePairState;
   nominated: boolean;
+  /** Last round-trip time of a check or consent request that needed no retransmission (ms). */
+  currentRoundTripTime?: number;
+  totalRoundTripTime: number;
+  responsesReceived: number;
+  requestsSent: number;
+  requestsReceived: number;
+  packetsSent: number;
+  packetsReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
 }
 
 export type IceEvent =
@@ -170,6 +181,19 @@ interface Pair {
   /** A check on this pair is in flight. */
   tx?: string;
   triggered: boolean;
+  counters: PairCounters;
+}
+
+interface PairCounters {
+  currentRoundTripTime?: number;
+  totalRoundTripTime: number;
+  responsesReceived: number;
+  requestsSent: number;
+  requestsReceived: number;
+  packetsSent: number;
+  packetsReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
 }
 
 interface RelaySlot {
@@ -199,6 +223,7 @@ interface Transaction {
   srflx?: SrflxSlot;
   /** Password that must sign the response. */
   key?: Uint8Array;
+  sentAt?: number;
 }
 
 const MAX_TRANSACTIONS = 512;
@@ -572,14 +597,17 @@ export class IceAgent {
    * when the selected local candidate is relayed. Returns false (and counts) when there
    * is no selected pair or consent was lost (RFC 7675 §5.2: stop sending).
    */
-  send(bytes: Uint8Array): boolean {
+  send(bytes: Uint8Array, now?: number): boolean {
     const p = this.selected ?? this.carrier;
     if (!p || this.closed) {
       this.stats.sendDropped++;
       return false;
     }
     this.stats.dataSent++;
-    this.sendVia(undefined, p.local.base, p.remote.address, bytes);
+    p.counters.packetsSent++;
+    p.counters.bytesSent += bytes.length;
+    // With `now`, application traffic also counts as keepalive activity (RFC 8445 §11).
+    this.sendVia(now, p.local.base, p.remote.address, bytes);
     return true;
   }
 
@@ -603,7 +631,16 @@ export class IceAgent {
   }
 
   get candidatePairs(): IceCandidatePairInfo[] {
-    return this.pairs.map((p) => ({ local: p.local.candidate, remote: p.remote.candidate, state: p.state, nominated: p.nominated }));
+    return this.pairs.map((p) => this.pairInfo(p));
+  }
+
+  /** The selected pair with its counters (W3C RTCIceTransport.getSelectedCandidatePair + stats). */
+  get selectedPairInfo(): IceCandidatePairInfo | undefined {
+    return this.selected ? this.pairInfo(this.selected) : undefined;
+  }
+
+  private pairInfo(p: Pair): IceCandidatePairInfo {
+    return { local: p.local.candidate, remote: p.remote.candidate, state: p.state, nominated: p.nominated, ...p.counters };
   }
 
   // --- local candidates ---------------------------------------------------------------
@@ -724,6 +761,7 @@ export class IceAgent {
       nominated: false,
       remoteNominated: false,
       triggered: false,
+      counters: { totalRoundTripTime: 0, responsesReceived: 0, requestsSent: 0, requestsReceived: 0, packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0 },
     };
     if (local.candidate.type === 'relay' && local.base.kind === 'relay') {
       // RFC 8656 §9: the relay forwards only from peers with a permission.
@@ -805,6 +843,11 @@ export class IceAgent {
       return;
     }
     this.stats.dataReceived++;
+    const sel = this.selected ?? this.carrier;
+    if (sel && sel.remote === remote && sameBase(sel.local.base, base)) {
+      sel.counters.packetsReceived++;
+      sel.counters.bytesReceived += bytes.length;
+    }
     this.emit({ type: 'data', data: bytes, from });
   }
 
@@ -914,6 +957,7 @@ export class IceAgent {
     }
     const pair = this.pairs.find((p) => p.local === local && p.remote === remote) ?? this.addPair(local, remote);
     if (!pair) return;
+    pair.counters.requestsReceived++;
     const useCandidate = hasAttribute(m, StunAttr.USE_CANDIDATE);
     if (this.lite) {
       // RFC 8445 §7.3.1.5 (lite): a pair is valid once checked by the peer; USE-CANDIDATE selects it.
@@ -968,6 +1012,13 @@ export class IceAgent {
     if (!sameAddress(from, tx.to) || !sameBase(base, tx.base)) {
       if (tx.kind === 'check') this.failPair(now, pair);
       return;
+    }
+    pair.counters.responsesReceived++;
+    if (m.cls === StunClass.success && tx.sentAt !== undefined && tx.schedule.transmissions === 1) {
+      // Only unambiguous samples: a retransmitted request's response matches either copy.
+      const rtt = now - tx.sentAt;
+      pair.counters.currentRoundTripTime = rtt;
+      pair.counters.totalRoundTripTime += rtt;
     }
     if (m.cls === StunClass.error) {
       let code = 0;
@@ -1175,8 +1226,10 @@ export class IceAgent {
       pair,
       nominate,
       key: this.remoteKey,
+      sentAt: now,
     });
     pair.tx = key;
+    pair.counters.requestsSent++;
     this.stats.checksSent++;
     if (this.state === 'new') this.setState('checking');
     this.sendVia(now, pair.local.base, pair.remote.address, bytes);
@@ -1250,7 +1303,9 @@ export class IceAgent {
         base: p.local.base,
         pair: p,
         key: this.remoteKey,
+        sentAt: now,
       });
+      p.counters.requestsSent++;
       this.stats.consentChecksSent++;
       this.sendVia(now, p.local.base, p.remote.address, bytes);
     }

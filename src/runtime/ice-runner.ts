@@ -83,7 +83,7 @@ export class IceRunner {
 
   /** Application bytes over the selected pair (see IceAgent.send). */
   send(bytes: Uint8Array): boolean {
-    const ok = this.agent.send(bytes);
+    const ok = this.agent.send(bytes, this.now);
     this.pump();
     return ok;
   }

@@ -43,6 +43,15 @@ describe('ICE agents in virtual time', () => {
     exchangeData(net, a, b);
     // Only the controlling agent nominates (RFC 8445 §8.1.1).
     expect(a.agent.candidatePairs.filter((p) => p.nominated)).toHaveLength(1);
+    // Pair counters for getStats(): the link's 5 ms each way is the round trip of 10 ms.
+    const info = a.agent.selectedPairInfo!;
+    expect(info.currentRoundTripTime).toBeCloseTo(10, 5);
+    expect(info.requestsSent).toBeGreaterThanOrEqual(1);
+    expect(info.responsesReceived).toBeGreaterThanOrEqual(1);
+    expect(info.requestsReceived).toBeGreaterThanOrEqual(1);
+    expect(info.packetsSent).toBe(1);
+    expect(info.bytesSent).toBe(4);
+    expect(b.agent.selectedPairInfo!.packetsReceived).toBe(1);
   });
 
   it.each([true, false])('nominates when the offerer is controlling=%s (regular nomination, both roles)', (aControlling) => {
