@@ -669,6 +669,9 @@ export class DtlsEndpoint {
   }
 
   private releaseKeys(): void {
+    // Once closed or failed nothing may be exported any more: wipe the master secret too.
+    this.keys?.master.fill(0);
+    this.keys = undefined;
     this.records.dispose();
     this.heldRecords = [];
     this.retransmitter.clear();
