@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { type Server, createServer } from 'node:net';
 import { join } from 'node:path';
 import { IceAgent } from '../../src/ice/index';
+import { detectRuntime, loadAdapter } from '../../src/runtime/detect';
 import { EngineDriver } from '../../src/runtime/driver';
 import { IceRunner } from '../../src/runtime/ice-runner';
 import { nodeAdapter } from '../../src/runtime/node';
@@ -56,6 +57,12 @@ describe('runtime adapters: UDP and ICE over loopback', () => {
     ).toEqual(['192.0.2.7', '2001:db8::7']);
     // The real list from this machine is well-formed (nothing is bound here).
     for (const a of nodeAdapter.interfaceAddresses()) expect([4, 6]).toContain(a.family);
+  });
+
+  it('detects the runtime and loads its adapter', async () => {
+    expect(detectRuntime()).toBe('node');
+    expect((await loadAdapter()).runtime).toBe('node');
+    expect(await loadAdapter('node')).toBe(nodeAdapter);
   });
 
   it('binds inside a port range and refuses a bad range', async () => {

@@ -82,6 +82,18 @@ describe('ICE agents in virtual time', () => {
     exchangeData(net, a, b);
   });
 
+  it.each([41, 42, 43])('connects through duplication, reordering and 10 %% loss of everything (seed %i)', (seed) => {
+    const net = new SimNet({ seed, jitter: 60, duplicate: 0.25, loss: 0.1 });
+    const { a, b } = pair(net);
+    signal(a, b);
+    signal(b, a);
+    net.run(30_000, bothConnected(a, b));
+    expect(connected(a) && connected(b)).toBe(true);
+    const sa = a.agent.selectedPair!;
+    const sb = b.agent.selectedPair!;
+    expect([sa.local.port, sa.remote.port]).toEqual([sb.remote.port, sb.local.port]);
+  });
+
   it.each([
     ['both controlling', true, true],
     ['both controlled', false, false],
