@@ -120,6 +120,26 @@ describe('depacketiser', () => {
     expect(splitAnnexB(ok[0].data).length).toBe(3);
   });
 
+  it('H.264 without in-band parameter sets: an IDR whose first slice opens the frame recovers after a loss', () => {
+    const idr = new Uint8Array(2500).map((_, i) => (i % 250) + 1);
+    idr[0] = 0x65;
+    idr[1] = 0x88; // first_mb_in_slice = 0
+    const p = new Uint8Array(2500).map((_, i) => (i % 240) + 1);
+    p[0] = 0x41;
+    p[1] = 0x9a;
+    const h = createPacketizer('h264', { payloadType: 102, ssrc: 8, sequenceNumber: 10 });
+    const frames = [idr, p, p, idr, p].map((u, i) => h.packetize(writeAnnexB([u]), i * 3000));
+    const dp = createDepacketizer('h264', { reorderWindow: 2 });
+    const out: EncodedFrame[] = [];
+    frames.forEach((ps, i) => ps.forEach((pkt, j) => {
+      if (i === 1 && j === 1) return; // lost
+      out.push(...dp.push(pkt));
+    }));
+    out.push(...dp.flush());
+    expect(out.map((f) => f.timestamp)).toEqual([0, 9000, 12000]);
+    expect(out.map((f) => f.keyframe)).toEqual([true, true, false]);
+  });
+
   it('rejects bad options with DOMException', () => {
     expect(() => createDepacketizer('vp8', { reorderWindow: 0 })).toThrow(DOMException);
     expect(() => createDepacketizer('theora' as 'vp8')).toThrow(DOMException);

@@ -17,10 +17,15 @@ let keyFound = false;
 let unitsSeen = 0;
 
 // A frame provably starts at its first packet when that opens with an access unit
-// delimiter or a parameter set (H.264 §7.4.1.2.3, H.265 §7.4.2.4.4 order).
-function noteUnit(t: u32, h265: bool): void {
+// delimiter, a parameter set (H.264 §7.4.1.2.3, H.265 §7.4.2.4.4 order), or the first
+// slice of a picture: first_mb_in_slice = 0 (ue(v) '1', H.264 §7.3.3) or
+// first_slice_segment_in_pic_flag = 1 (H.265 §7.3.6.1), the bit after the NAL header.
+// sliceByte is that byte (-1 when the unit has none).
+function noteUnit(t: u32, h265: bool, sliceByte: i32): void {
   if (unitsSeen++ == 0) {
-    const clean = h265 ? t == 35 || t == 32 : t == 9 || t == 7;
+    const vcl = h265 ? t <= 31 : t >= 1 && t <= 5;
+    const firstSlice = vcl && sliceByte >= 0 && (sliceByte & 0x80) != 0;
+    const clean = firstSlice || (h265 ? t == 35 || t == 32 : t == 9 || t == 7);
     setInfo(INFO_CLEAN_START, clean ? 1 : 0);
   }
 }
@@ -40,7 +45,7 @@ function emitUnit(p: usize, n: i32, h265: bool): i32 {
   // aggregation or fragment (RFC 6184 §5.7, RFC 7798 §4.4.2).
   if (h265 ? t > 47 : t == 0 || t > 23) return fail(REASON_DESCRIPTOR);
   if (isKeyUnit(t, h265)) keyFound = true;
-  noteUnit(t, h265);
+  noteUnit(t, h265, n > hdr ? <i32>load<u8>(p + <usize>hdr) : -1);
   frameAppendStartCode();
   frameAppend(p, n);
   return 0;
@@ -65,7 +70,7 @@ function depacketizeOne(p: usize, len: i32, first: bool, h265: bool): i32 {
       const ft = fu & 0x3f & (h265 ? 0x3f : 0x1f);
       if (!frameRoom(4 + hdr + n)) return ERR_MALFORMED;
       if (isKeyUnit(ft, h265)) keyFound = true;
-      noteUnit(ft, h265);
+      noteUnit(ft, h265, n > 0 ? <i32>load<u8>(p + <usize>hdr + 1) : -1);
       frameAppendStartCode();
       if (h265) {
         frameAppendByte((b0 & 0x81) | (ft << 1));
