@@ -131,10 +131,12 @@ describe('depacketiser', () => {
     const frames = [idr, p, p, idr, p].map((u, i) => h.packetize(writeAnnexB([u]), i * 3000));
     const dp = createDepacketizer('h264', { reorderWindow: 2 });
     const out: EncodedFrame[] = [];
-    frames.forEach((ps, i) => ps.forEach((pkt, j) => {
-      if (i === 1 && j === 1) return; // lost
-      out.push(...dp.push(pkt));
-    }));
+    frames.forEach((ps, i) => {
+      ps.forEach((pkt, j) => {
+        if (i === 1 && j === 1) return; // lost
+        out.push(...dp.push(pkt));
+      });
+    });
     out.push(...dp.flush());
     expect(out.map((f) => f.timestamp)).toEqual([0, 9000, 12000]);
     expect(out.map((f) => f.keyframe)).toEqual([true, true, false]);
