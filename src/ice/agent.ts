@@ -224,6 +224,8 @@ interface Transaction {
   /** Password that must sign the response. */
   key?: Uint8Array;
   sentAt?: number;
+  /** The role the request claimed (ICE-CONTROLLING or ICE-CONTROLLED). */
+  role?: IceRole;
 }
 
 const MAX_TRANSACTIONS = 512;
@@ -1031,7 +1033,8 @@ export class IceAgent {
       if (code === StunErrorCodes.roleConflict && tx.kind === 'check') {
         // RFC 8445 §7.2.5.1: switch role and retry the pair as a triggered check.
         this.stats.roleConflicts++;
-        this.setRole(tx.nominate || this.role === 'controlling' ? 'controlled' : 'controlling');
+        // Switch away from the role the request claimed, unless an incoming check already did.
+        if (tx.role === this.role) this.setRole(this.role === 'controlling' ? 'controlled' : 'controlling');
         if (this.nominating === pair) this.nominating = undefined;
         pair.state = 'waiting';
         this.trigger(pair);
@@ -1227,6 +1230,7 @@ export class IceAgent {
       nominate,
       key: this.remoteKey,
       sentAt: now,
+      role: this.role,
     });
     pair.tx = key;
     pair.counters.requestsSent++;
