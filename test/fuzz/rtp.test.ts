@@ -130,6 +130,39 @@ describe('depacketisers under hostile payloads', () => {
     });
   }
 
+  it('mutated and truncated packets of valid frames: never throws, never traps', () => {
+    const frames: Record<RtpCodecName, Uint8Array> = {
+      opus: new Uint8Array([0xfc, 1, 2, 3, 4, 5]),
+      vp8: new Uint8Array(3000).map((_, i) => (i ? i & 0xff : 0x10)),
+      vp9: new Uint8Array([0x82, 0x49, 0x83, 0x42, 0x00, 0x09, 0xf0, 0x08, 0x70, ...new Uint8Array(3000).fill(7)]),
+      h264: writeAnnexB([new Uint8Array([0x67, 0x42]), new Uint8Array([0x68, 0xce]), new Uint8Array(3000).map((_, i) => (i ? (i % 250) + 1 : 0x65))]),
+      h265: writeAnnexB([new Uint8Array([0x40, 1]), new Uint8Array([0x42, 1]), new Uint8Array([0x44, 1]), new Uint8Array(3000).map((_, i) => (i > 1 ? (i % 250) + 1 : i ? 1 : 0x26))]),
+      av1: new Uint8Array([0x12, 0x00, 0x0a, 0x02, 0x00, 0x00, 0x32, 0x96, 0x17, ...new Uint8Array(2966).fill(9)]),
+    };
+    for (const codec of RTP_CODECS) {
+      const pk = createPacketizer(codec, { payloadType: 96, ssrc: 1, mtu: 500, sequenceNumber: 0 });
+      const packets = [0, 1, 2].flatMap((i) => pk.packetize(frames[codec], i * 3000));
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.nat(packets.length - 1), fc.nat(600), fc.integer({ min: 0, max: 255 }), fc.boolean()), { minLength: 1, maxLength: 6 }),
+          (mutations) => {
+            const mutated = packets.map((p) => p.slice());
+            for (const [which, at, value, truncate] of mutations) {
+              const p = mutated[which];
+              if (truncate) mutated[which] = p.subarray(0, at % (p.length + 1));
+              else if (at < p.length && at >= 4) p[at] = value; // keep sequence numbers: mutate the rest
+            }
+            const dp = createDepacketizer(codec, { reorderWindow: 4 });
+            for (const p of mutated) dp.push(p);
+            dp.flush();
+            expect(dp.stats.packetsReceived).toBe(packets.length);
+          },
+        ),
+        { numRuns: 80 },
+      );
+    }
+  });
+
   it('the core rejects a lying packet table without reading outside its regions', () => {
     const core = rtpCore();
     core.table[0] = 0;
