@@ -548,7 +548,7 @@ export class IceAgent {
         this.sendVia(now, tx.base, tx.to, tx.bytes);
       } else if (d === 'timeout') {
         this.transactions.delete(key);
-        this.onTransactionTimeout(now, tx);
+        this.onTransactionTimeout(tx);
       }
     }
     for (const r of this.relays) {
@@ -1012,7 +1012,7 @@ export class IceAgent {
     if (pair.tx === key) pair.tx = undefined;
     // RFC 8445 §7.2.5.2.1: the response must come from where the request went, on the same base.
     if (!sameAddress(from, tx.to) || !sameBase(base, tx.base)) {
-      if (tx.kind === 'check') this.failPair(now, pair);
+      if (tx.kind === 'check') this.failPair(pair);
       return;
     }
     pair.counters.responsesReceived++;
@@ -1040,7 +1040,7 @@ export class IceAgent {
         this.trigger(pair);
         return;
       }
-      if (tx.kind === 'check') this.failPair(now, pair);
+      if (tx.kind === 'check') this.failPair(pair);
       return;
     }
     if (tx.kind === 'consent') {
@@ -1104,20 +1104,17 @@ export class IceAgent {
     this.checkGatheringComplete();
   }
 
-  private failPair(now: number, pair: Pair): void {
+  /** A check failed. A selected pair stays selected: consent (RFC 7675) decides when it is lost. */
+  private failPair(pair: Pair): void {
     pair.state = 'failed';
     pair.tx = undefined;
     if (this.nominating === pair) this.nominating = undefined;
     // A failed pair can unblock a nomination or let a frozen pair run.
     this.wakeChecks();
-    if (this.selected === pair && this.state !== 'disconnected') {
-      // The selected pair's checks time out; consent decides when it is lost.
-    }
     this.updateCompletion();
-    void now;
   }
 
-  private onTransactionTimeout(now: number, tx: Transaction): void {
+  private onTransactionTimeout(tx: Transaction): void {
     if (tx.kind === 'srflx') {
       if (tx.srflx && !tx.srflx.done) {
         tx.srflx.done = true;
@@ -1127,7 +1124,7 @@ export class IceAgent {
     }
     if (tx.kind === 'check' && tx.pair) {
       if (tx.pair.tx !== undefined && this.transactions.has(tx.pair.tx)) return;
-      this.failPair(now, tx.pair);
+      this.failPair(tx.pair);
     }
   }
 
@@ -1381,7 +1378,6 @@ export class IceAgent {
       return;
     }
     for (let b = relay.turn.pollTransmit(); b; b = relay.turn.pollTransmit()) this.queueTransmit({ socket: relay.socket, to: relay.config.server, bytes: b });
-    void now;
   }
 
   private queueTransmit(t: IceTransmit): void {
