@@ -151,6 +151,8 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
   readonly #remoteStreams = new Map<string, MediaStream>();
   #transport: PeerTransport | null = null;
   #transportStarted = false;
+  /** Our DTLS role once the first offer/answer fixed it (RFC 8842 §5.5). */
+  #dtlsRole: 'client' | 'server' | null = null;
   readonly #localCandidates: Candidate[] = [];
   #gatheringComplete = false;
   #remoteCandidatesEnded = false;
@@ -552,7 +554,8 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     if (!offer) throw domError('InvalidStateError', 'no remote offer to answer');
     const remoteSetup = offer.media.find((m) => m.port !== 0)?.setup ?? offer.setup ?? 'actpass';
     // RFC 8842 §5.3: answer "active" to actpass (JSEP §5.3.1); the opposite of a fixed role.
-    const setup: SetupRole = remoteSetup === 'active' ? 'passive' : 'active';
+    // §5.5: once DTLS is set up, later answers keep the role it has.
+    const setup: SetupRole = this.#dtlsRole !== null ? (this.#dtlsRole === 'client' ? 'active' : 'passive') : remoteSetup === 'active' ? 'passive' : 'active';
     const transport = this.#transportSpec(certificate, setup);
     const offeredBundle = offer.groups.find((g) => g.semantics === 'BUNDLE');
     const slots: MediaSpec[] = offer.media.map((rm, i): MediaSpec => {
@@ -605,13 +608,11 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       const certificate = await this.#certificate;
       if (this.#closed) throw domError('InvalidStateError', 'the peer connection is closed');
       if (sdp === '') {
-        sdp = type === 'offer' ? this.#lastCreatedOffer : this.#lastCreatedAnswer;
-        // A stale or missing created description is regenerated (W3C §4.4.1.5 step 4.1).
-        if (sdp === '' || (type === 'offer' && this.#offerIsStale(sdp))) {
-          sdp = serialize(type === 'offer' ? this.#buildOffer(certificate) : this.#buildAnswer(certificate));
-          if (type === 'offer') this.#lastCreatedOffer = sdp;
-          else this.#lastCreatedAnswer = sdp;
-        }
+        // W3C §4.4.1.5 step 4.1: with no SDP, a fresh offer or answer is created for this call
+        // (a previously created one may be stale after transceiver changes).
+        sdp = serialize(type === 'offer' ? this.#buildOffer(certificate) : this.#buildAnswer(certificate));
+        if (type === 'offer') this.#lastCreatedOffer = sdp;
+        else this.#lastCreatedAnswer = sdp;
       } else if (sdp !== (type === 'offer' ? this.#lastCreatedOffer : this.#lastCreatedAnswer)) {
         // W3C §4.4.1.5 step 4.3: SDP munging is not allowed.
         throw domError('InvalidModificationError', `setLocalDescription(${type}) needs the description returned by the last create${type === 'offer' ? 'Offer' : 'Answer'}(); do not modify it`);
@@ -619,12 +620,6 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       const parsed = parse(sdp);
       this.#applyLocal({ type, sdp, parsed });
     });
-  }
-
-  #offerIsStale(sdp: string): boolean {
-    const parsed = parse(sdp);
-    const mids = new Set(parsed.media.map((m) => m.mid));
-    return this.#transceivers.some((t) => !t.stopped && t.mLineIndex === null && !mids.has(t.proposedMid ?? undefined)) || (this.sctpWanted && this.#sctpMLineIndex === null && !parsed.media.some((m) => m.kind === 'application'));
   }
 
   async setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
@@ -1125,7 +1120,9 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     if (!first) return;
     const remoteSetup = first.setup ?? remote.setup ?? 'actpass';
     // RFC 8842 §5.3 / JSEP §5.3.1: "active" is the DTLS client; we answer actpass with active.
-    const dtlsRole = remoteSetup === 'active' ? 'server' : 'client';
+    // The role is fixed by the first negotiation (§5.5) unless the transport is replaced.
+    const dtlsRole = this.#dtlsRole ?? (remoteSetup === 'active' ? 'server' : 'client');
+    this.#dtlsRole = dtlsRole;
     transport.setRemote({
       iceUfrag: first.iceUfrag ?? remote.iceUfrag ?? '',
       icePwd: first.icePwd ?? remote.icePwd ?? '',
@@ -1140,7 +1137,9 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
 
   #onLocalCandidate(c: Candidate): void {
     if (this.#closed || this.#localCandidates.length >= 64) return;
-    this.#localCandidates.push(c);
+    // An ICE restart re-announces the same candidates (RFC 8445 §9): the description keeps one copy.
+    const known = this.#localCandidates.some((x) => x.address === c.address && x.port === c.port && x.type === c.type && x.transport === c.transport);
+    if (!known) this.#localCandidates.push(c);
     this.#tasks.queue(() => {
       if (this.#closed) return;
       const media = (this.#pendingLocal ?? this.#currentLocal)?.parsed.media ?? [];
