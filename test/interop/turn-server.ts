@@ -2,6 +2,7 @@
 // user u:p in realm "omnirtc", waits until it answers a STUN Binding, and stops it after.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { StunClass, StunMethod, decodeStunMessage, encodeStunMessage, isStunMessage, newTransactionId } from '../../src/stun/index';
 
@@ -79,6 +80,8 @@ export async function startCoturn(extra: string[] = []): Promise<Coturn> {
       '--log-file=stdout',
       '--simple-log',
       `--pidfile=/tmp/omnirtc-turnserver-${port}.pid`,
+      // Its own SQLite file: parallel test files each run a server.
+      `--userdb=/tmp/omnirtc-turndb-${port}.sqlite`,
       ...extra,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -89,10 +92,19 @@ export async function startCoturn(extra: string[] = []): Promise<Coturn> {
   proc.stderr?.on('data', (d) => {
     out += d;
   });
+  const cleanup = () => {
+    for (const f of [`/tmp/omnirtc-turndb-${port}.sqlite`, `/tmp/omnirtc-turnserver-${port}.pid`]) rmSync(f, { force: true });
+  };
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-      proc.once('exit', () => resolve());
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        cleanup();
+        return resolve();
+      }
+      proc.once('exit', () => {
+        cleanup();
+        resolve();
+      });
       proc.kill('SIGTERM');
       setTimeout(() => proc.kill('SIGKILL'), 2000).unref();
     });
