@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { RTCPeerConnection, RTCRtpReceiver } from '../../src/webrtc/index';
+import { RTCPeerConnection, type RTCRtpReceiver } from '../../src/webrtc/index';
 import { setPeerTransportFactory } from '../../src/webrtc/rtc-peer-connection';
 import { readHeaderExtensions, rewriteRtp, rtpPayloadOffset } from '../../src/webrtc/rtp-rewrite';
 
