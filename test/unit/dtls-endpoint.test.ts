@@ -238,7 +238,7 @@ describe('DtlsEndpoint records', () => {
     runLink(c, s, { until: both });
     const hello = encodeHandshakeFragment(HANDSHAKE_TYPE.clientHello, 10, new Uint8Array(40), 0, 40);
     // Reach into the client's record layer to encrypt a handshake record in epoch 1.
-    const { records } = c as unknown as { records: RecordLayer };
+    const { records } = (c as unknown as { association: { records: RecordLayer } }).association;
     s.handleInput(2000, records.seal(CONTENT_TYPE.handshake, 1, hello));
     const alert = s.pollTransmit()!;
     c.handleInput(2010, alert);
