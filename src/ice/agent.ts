@@ -229,6 +229,8 @@ interface Transaction {
 }
 
 const MAX_TRANSACTIONS = 512;
+/** Bound on local candidates, peer-reflexive ones included. */
+const MAX_LOCAL_CANDIDATES = 64;
 const MAX_QUEUE = 4096;
 const SRFLX_RTO = 500;
 
@@ -459,6 +461,11 @@ export class IceAgent {
       return;
     }
     if (cand.component !== 1) return;
+    if (cand.ufrag !== undefined && this.remoteUfrag !== undefined && cand.ufrag !== this.remoteUfrag) {
+      // RFC 8838 §11.4: a candidate of another ICE generation (before a restart) is ignored.
+      this.stats.remoteCandidatesDropped++;
+      return;
+    }
     const family = ipFamily(cand.address);
     if (!family) throw new DOMException(`ICE candidate address is not an IP: ${cand.address}`, 'OperationError');
     if (cand.port === 0 || /^(0\.0\.0\.0|::|0:0:0:0:0:0:0:0)$/.test(cand.address) || /^(22[4-9]|23\d)\./.test(cand.address) || /^ff/i.test(cand.address)) {
@@ -1052,7 +1059,7 @@ export class IceAgent {
     if (xma && pair.local.base.kind === 'socket') {
       try {
         const mapped = decodeXorAddress(xma, m.transactionId);
-        if (!this.locals.some((l) => sameAddress(l.address, mapped))) {
+        if (!this.locals.some((l) => sameAddress(l.address, mapped)) && this.locals.length < MAX_LOCAL_CANDIDATES) {
           // RFC 8445 §7.2.5.3.1: a peer-reflexive local candidate (not signalled).
           this.addLocal('prflx', mapped, pair.local.base, 65535);
         }

@@ -155,13 +155,21 @@ describe('ICE agents in virtual time', () => {
     signal(b, a);
     net.run(5000, bothConnected(a, b));
     const oldUfrag = a.agent.localUfrag;
+    const oldRemoteUfrag = b.agent.localUfrag;
     const selectedBefore = a.events.filter((e) => e.type === 'selected-pair').length;
     a.agent.restart(net.now);
     expect(a.agent.localUfrag).not.toBe(oldUfrag);
     // Before the new offer/answer completes, the old pair still carries data.
     expect(a.agent.send(new Uint8Array([7]))).toBe(true);
+    // The answerer restarts too (JSEP: new ufrag/pwd in the answer).
+    b.agent.restart(net.now);
+    expect(b.agent.send(new Uint8Array([8]))).toBe(true);
+    // A late candidate of the old generation is ignored (RFC 8838 §11.4).
+    const dropped = a.agent.stats.remoteCandidatesDropped;
     signal(a, b);
     signal(b, a);
+    a.agent.addRemoteCandidate(`candidate:7 1 udp 2122260223 127.0.0.9 9999 typ host ufrag ${oldRemoteUfrag}`);
+    expect(a.agent.stats.remoteCandidatesDropped).toBe(dropped + 1);
     const t = net.now;
     net.run(t + 5000, () => a.events.filter((e) => e.type === 'selected-pair').length > selectedBefore && connected(b));
     expect(a.events.filter((e) => e.type === 'selected-pair').length).toBeGreaterThan(selectedBefore);
