@@ -293,11 +293,11 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
   set ontrack(h: ((ev: RTCTrackEvent) => unknown) | null) {
     this.setHandler('track', h as ((ev: Event) => unknown) | null);
   }
-  get ondatachannel(): ((ev: Event) => unknown) | null {
-    return this.getHandler('datachannel');
+  get ondatachannel(): ((ev: RTCDataChannelEvent) => unknown) | null {
+    return this.getHandler('datachannel') as ((ev: RTCDataChannelEvent) => unknown) | null;
   }
-  set ondatachannel(h: ((ev: Event) => unknown) | null) {
-    this.setHandler('datachannel', h);
+  set ondatachannel(h: ((ev: RTCDataChannelEvent) => unknown) | null) {
+    this.setHandler('datachannel', h as ((ev: Event) => unknown) | null);
   }
 
   // ---------------------------------------------------------------- configuration
