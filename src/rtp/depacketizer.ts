@@ -8,6 +8,7 @@
 import { RTP_INFO, RTP_REASON, rtpCore } from '../wasm/rtp.js';
 import { codecNumber, type RtpCodecName } from './codec.js';
 import { misuse } from './errors.js';
+import { PacketStore, type StoredPacket } from './packet-store.js';
 
 export interface EncodedFrame {
   /** H.264/H.265: Annex-B access unit; VP8/VP9: IVF frame payload; AV1: temporal unit with OBU size fields; Opus: one packet. */
@@ -66,7 +67,7 @@ interface Slot {
   ts: number;
   marker: boolean;
   padding: boolean;
-  bytes: Uint8Array;
+  packet: StoredPacket;
 }
 
 function newStats(): DepacketizerStats {
@@ -86,6 +87,9 @@ class CoreDepacketizer implements Depacketizer {
   private readonly capacity: number;
   private readonly mask: number;
   private ring: (Slot | undefined)[];
+  // Copies of the held packets: the caller may reuse its buffer (a socket's, or a view
+  // into the core) as soon as push returns.
+  private store = new PacketStore();
   private ssrc: number | undefined;
   private base = 0; // lowest extended sequence number not yet finished
   private highest = -1;
@@ -95,6 +99,9 @@ class CoreDepacketizer implements Depacketizer {
   private afterGap = true;
   // Timestamp of a frame already dropped as incomplete: its remaining packets go quietly.
   private discardTs: number | undefined;
+  // Scan progress inside the frame that starts at scanBase.
+  private scanBase = -1;
+  private scanPos = 0;
 
   constructor(
     readonly codec: RtpCodecName,
@@ -163,11 +170,16 @@ class CoreDepacketizer implements Depacketizer {
       return out;
     }
     if (seq > this.highest) this.highest = seq;
+    if (this.perPacketFrames && seq === this.base && !padding) {
+      this.assembleOne(out, bytes, ts, seq);
+      this.base++;
+      this.process(out, this.highest - this.window + 1);
+      return out;
+    }
     // Keep the buffer bounded: everything older than capacity behind the newest is given up.
     if (this.highest - this.base >= this.capacity) this.process(out, this.highest - this.capacity + 1);
     if (padding) this.stats.packetsPadding++;
-    // Copied: the caller may reuse its buffer (a socket's, or a view into the core) at once.
-    this.ring[seq & this.mask] = { seq, ts, marker, padding, bytes: bytes.slice() };
+    this.ring[seq & this.mask] = { seq, ts, marker, padding, packet: this.store.store(bytes) };
     this.process(out, this.highest - this.window + 1);
     return out;
   }
@@ -181,10 +193,12 @@ class CoreDepacketizer implements Depacketizer {
   private reset(): void {
     this.stats.streamResets++;
     this.ring = new Array(this.mask + 1);
+    this.store = new PacketStore();
     this.started = false;
     this.finished = false;
     this.afterGap = true;
     this.discardTs = undefined;
+    this.scanBase = -1;
     this.waitingForKeyframe = true;
   }
 
@@ -194,7 +208,11 @@ class CoreDepacketizer implements Depacketizer {
   }
 
   private take(seq: number): void {
-    this.ring[seq & this.mask] = undefined;
+    const s = this.ring[seq & this.mask];
+    if (s !== undefined && s.seq === seq) {
+      this.store.release(s.packet);
+      this.ring[seq & this.mask] = undefined;
+    }
   }
 
   // Finishes frames from base while it can. Holes below giveUpBelow are lost.
@@ -215,13 +233,19 @@ class CoreDepacketizer implements Depacketizer {
       }
       this.discardTs = undefined;
       // Find the frame's last packet.
-      let k = this.base;
+      // Resume where the last scan of this frame stopped: packets before it are known present,
+      // of this timestamp and without a marker (keeps each push O(1) for in-order packets).
+      let k = this.scanBase === this.base ? this.scanPos : this.base;
       let end = -1;
       let incompleteAt = -1;
       while (k <= this.highest) {
         const s = this.slot(k);
         if (s === undefined) {
-          if (k >= giveUpBelow) return; // may still come
+          if (k >= giveUpBelow) {
+            this.scanBase = this.base;
+            this.scanPos = k;
+            return; // may still come
+          }
           incompleteAt = k;
           break;
         }
@@ -240,7 +264,11 @@ class CoreDepacketizer implements Depacketizer {
           // Ran past the newest packet without a marker: wait unless forced.
           if (this.highest + 1 < giveUpBelow || this.highest - this.base + 1 >= this.capacity) {
             incompleteAt = this.highest + 1; // forced, or a frame longer than the buffer
-          } else return;
+          } else {
+            this.scanBase = this.base;
+            this.scanPos = k;
+            return;
+          }
         }
         for (let i = this.base; i < incompleteAt; i++) this.take(i);
         this.stats.framesDroppedIncomplete++;
@@ -262,7 +290,6 @@ class CoreDepacketizer implements Depacketizer {
   }
 
   private assemble(out: EncodedFrame[], from: number, to: number, first: Slot): void {
-    this.finished = true;
     const core = rtpCore();
     const table = core.table;
     const region = core.packets;
@@ -272,16 +299,34 @@ class CoreDepacketizer implements Depacketizer {
     for (let i = from; i <= to; i++) {
       const s = this.slot(i)!;
       if (s.padding) continue;
-      if (o + s.bytes.length > region.length || n >= core.maxPackets) {
+      const bytes = s.packet.bytes;
+      if (o + bytes.length > region.length || n >= core.maxPackets) {
+        this.finished = true;
         this.stats.framesDroppedMalformed++;
         this.lossAt();
         return;
       }
-      region.set(s.bytes, o);
-      o += s.bytes.length;
+      region.set(bytes, o);
+      o += bytes.length;
       n++;
       table[n] = o;
     }
+    this.decode(out, n, first.ts, from);
+  }
+
+  // One packet that is a whole frame (Opus), in order: straight to the core, never held.
+  private assembleOne(out: EncodedFrame[], bytes: Uint8Array, ts: number, seq: number): void {
+    const core = rtpCore();
+    core.packets.set(bytes, 0);
+    core.table[0] = 0;
+    core.table[1] = bytes.length;
+    this.decode(out, 1, ts, seq);
+  }
+
+  // The packets are laid out in the core's region: one call turns them into the frame.
+  private decode(out: EncodedFrame[], n: number, ts: number, from: number): void {
+    this.finished = true;
+    const core = rtpCore();
     const len = core.fns.rtpDepacketize(this.codecId, n);
     const info = core.info;
     if (len < 0) {
@@ -306,7 +351,7 @@ class CoreDepacketizer implements Depacketizer {
     }
     this.stats.framesEmitted++;
     if (keyframe) this.stats.keyframesEmitted++;
-    out.push({ data: core.frame.slice(0, len), timestamp: first.ts, keyframe, sequenceNumber: from & 0xffff, ssrc: this.ssrc ?? 0 });
+    out.push({ data: core.frame.slice(0, len), timestamp: ts, keyframe, sequenceNumber: from & 0xffff, ssrc: this.ssrc ?? 0 });
   }
 }
 
