@@ -188,6 +188,9 @@ describe('runtime adapters: the same scenario under Node, Deno and Bun (built pa
   it('Node', async () => {
     expect(await run(process.execPath, [join('test', 'runtime', 'udp-ice.mjs')])).toBe(expected('node'));
   });
+  it('Node CommonJS', async () => {
+    expect(await run(process.execPath, [join('test', 'runtime', 'udp-ice.cjs')])).toBe(expected('node'));
+  });
   it('Deno (--unstable-net)', async () => {
     const deno = runtimeBinary('deno');
     expect(await run(deno, ['run', '--unstable-net', '--allow-net=127.0.0.1', '--allow-read', '--allow-env', join('test', 'runtime', 'udp-ice.deno.ts')])).toBe(
