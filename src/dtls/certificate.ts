@@ -3,7 +3,12 @@
 // rejects a reused issuer/serial pair.
 import { p256 } from '@noble/curves/nist.js';
 import {
+  DER_TAG,
   derBitString,
+  derChildren,
+  derDecode,
+  derExpect,
+  derOidToString,
   derExplicit,
   derOid,
   derSequence,
@@ -13,7 +18,8 @@ import {
   derUnsignedInteger,
   derUtf8,
 } from './der.js';
-import { misuse } from './errors.js';
+import { DtlsError, misuse } from './errors.js';
+import { certificatePublicKey } from './public-key.js';
 import { type CertificateFingerprint, type FingerprintAlgorithm, certificateFingerprint } from './fingerprint.js';
 
 const OID_ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
@@ -92,6 +98,32 @@ export class DtlsCertificate {
     return new DtlsCertificate(der, privateKey, publicKey, notAfter.getTime());
   }
 
+  /**
+   * An existing ECDSA P-256 certificate and its private key (PKCS#8 or SEC1 DER), e.g. to keep
+   * a stable fingerprint across restarts. The key must match the certificate.
+   */
+  static fromDer(certificateDer: Uint8Array, privateKeyDer: Uint8Array): DtlsCertificate {
+    let publicKey: Uint8Array;
+    let privateKey: Uint8Array;
+    let expires: number;
+    try {
+      const pub = certificatePublicKey(certificateDer);
+      if (pub.kind !== 'ecdsa-p256') throw new DtlsError('unsupported', 'only ECDSA P-256 certificates can be ours');
+      privateKey = p256PrivateKey(privateKeyDer);
+      publicKey = p256.getPublicKey(privateKey, false);
+      if (!p256.Point.fromBytes(pub.point).equals(p256.Point.fromBytes(publicKey))) throw new DtlsError('crypto', 'the private key does not match the certificate');
+      expires = notAfter(certificateDer);
+    } catch (e) {
+      throw misuse('InvalidAccessError', `cannot use this certificate and key: ${(e as Error).message}`);
+    }
+    return new DtlsCertificate(certificateDer.slice(), privateKey, publicKey, expires);
+  }
+
+  /** Like fromDer, from PEM text ("CERTIFICATE" and "PRIVATE KEY" / "EC PRIVATE KEY" blocks). */
+  static fromPem(certificatePem: string, privateKeyPem: string): DtlsCertificate {
+    return DtlsCertificate.fromDer(pemBlock(certificatePem, 'CERTIFICATE'), pemBlock(privateKeyPem, 'PRIVATE KEY', 'EC PRIVATE KEY'));
+  }
+
   fingerprint(algorithm: FingerprintAlgorithm = 'sha-256'): CertificateFingerprint {
     return certificateFingerprint(this.der, algorithm);
   }
@@ -110,4 +142,53 @@ export class DtlsCertificate {
     b64 = btoa(bin);
     return `-----BEGIN CERTIFICATE-----\n${b64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
   }
+}
+
+function pemBlock(pem: string, ...labels: string[]): Uint8Array {
+  for (const label of labels) {
+    const m = pem.match(new RegExp(`-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]+)-----END ${label}-----`));
+    if (m) {
+      try {
+        return Uint8Array.from(atob(m[1].replace(/\s+/g, '')), (c) => c.charCodeAt(0));
+      } catch {
+        break;
+      }
+    }
+  }
+  throw misuse('InvalidAccessError', `no PEM block ${labels.join(' or ')} found`);
+}
+
+/** The 32-byte scalar of a P-256 key in PKCS#8 (RFC 5208) or SEC1 (RFC 5915) DER. */
+function p256PrivateKey(der: Uint8Array): Uint8Array {
+  let fields = derChildren(derExpect(derDecode(der), DER_TAG.sequence, 'private key'));
+  if (fields[0]?.value.length === 1 && fields[0].value[0] === 0) {
+    // PKCS#8 PrivateKeyInfo: version 0, AlgorithmIdentifier, OCTET STRING { ECPrivateKey }.
+    const alg = derChildren(derExpect(fields[1], DER_TAG.sequence, 'AlgorithmIdentifier'));
+    if (derOidToString(derExpect(alg[0], DER_TAG.oid, 'algorithm').value) !== OID_EC_PUBLIC_KEY) throw new DtlsError('unsupported', 'not an EC key');
+    if (alg[1] && derOidToString(derExpect(alg[1], DER_TAG.oid, 'curve').value) !== OID_P256) throw new DtlsError('unsupported', 'not a P-256 key');
+    fields = derChildren(derExpect(derDecode(derExpect(fields[2], DER_TAG.octetString, 'privateKey').value), DER_TAG.sequence, 'ECPrivateKey'));
+  }
+  // ECPrivateKey: version 1, OCTET STRING privateKey, [0] parameters, [1] publicKey.
+  const version = derExpect(fields[0], DER_TAG.integer, 'version');
+  if (version.value.length !== 1 || version.value[0] !== 1) throw new DtlsError('unsupported', 'ECPrivateKey version');
+  const params = fields.find((f) => f.tag === 0xa0);
+  if (params && derOidToString(derExpect(derChildren(params)[0], DER_TAG.oid, 'curve').value) !== OID_P256) throw new DtlsError('unsupported', 'not a P-256 key');
+  const scalar = derExpect(fields[1], DER_TAG.octetString, 'privateKey').value;
+  if (scalar.length !== 32 || !p256.utils.isValidSecretKey(scalar)) throw new DtlsError('crypto', 'invalid P-256 private key');
+  return scalar.slice();
+}
+
+/** Validity notAfter (RFC 5280 §4.1.2.5) in ms since the epoch. */
+function notAfter(certDer: Uint8Array): number {
+  const [tbs] = derChildren(derExpect(derDecode(certDer), DER_TAG.sequence, 'Certificate'));
+  const f = derChildren(derExpect(tbs, DER_TAG.sequence, 'TBSCertificate'));
+  const base = f[0]?.tag === 0xa0 ? 1 : 0;
+  const validity = derChildren(derExpect(f[base + 3], DER_TAG.sequence, 'Validity'));
+  const t = validity[1];
+  const text = new TextDecoder().decode(t?.value ?? new Uint8Array(0));
+  const m = text.match(/^(\d{2}|\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/);
+  if (!m || (t.tag === DER_TAG.utcTime) !== (m[1].length === 2)) throw new DtlsError('der', 'bad notAfter');
+  const yy = Number(m[1]);
+  const year = m[1].length === 4 ? yy : yy < 50 ? 2000 + yy : 1900 + yy;
+  return Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }

@@ -2,7 +2,7 @@
 // cipher suite and curve, ECDSA and RSA certificates. The exported SRTP keying material
 // (RFC 5764 §4.2, label EXTRACTOR-dtls_srtp) must equal what OpenSSL prints.
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DtlsCertificate } from '../../src/dtls/certificate';
@@ -86,6 +86,8 @@ interface Case {
   srtp?: 'SRTP_AEAD_AES_128_GCM' | 'SRTP_AEAD_AES_256_GCM';
   /** Both sides' MTU; default 1200. */
   mtu?: number;
+  /** Our side uses the OpenSSL-made ECDSA certificate and key (DtlsCertificate.fromPem). */
+  ourCertFromOpenssl?: boolean;
 }
 const SRTP = {
   SRTP_AES128_CM_SHA1_80: { ours: 'SRTP_AES128_CM_HMAC_SHA1_80', length: 60 },
@@ -176,6 +178,7 @@ const clientCases: Case[] = [
   { name: 'ECDSA client cert, AES-128, X25519', cert: 'ec', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256', groups: 'X25519', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' },
   { name: 'ECDSA client cert, AES-128, P-256', cert: 'ec', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256', groups: 'P-256', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' },
   { name: 'ECDSA client cert, AES-256, X25519', cert: 'ec', cipher: 'ECDHE-ECDSA-AES256-GCM-SHA384', groups: 'X25519', suite: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384' },
+  { name: 'our server on an OpenSSL-made certificate (fromPem), AES-128, X25519', cert: 'ec', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256', groups: 'X25519', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', ourCertFromOpenssl: true },
   { name: 'ECDSA client cert, AES-128, P-256, SRTP AEAD AES-128-GCM', cert: 'ec', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256', groups: 'P-256', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', srtp: 'SRTP_AEAD_AES_128_GCM' },
   { name: 'RSA client cert (PSS), AES-128, P-256', cert: 'rsa', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256', groups: 'P-256', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', sigalgs: 'rsa_pss_rsae_sha256:ecdsa_secp256r1_sha256' },
   { name: 'RSA client cert (PKCS#1), AES-256, P-256', cert: 'rsa', cipher: 'ECDHE-ECDSA-AES256-GCM-SHA384', groups: 'P-256', suite: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', sigalgs: 'RSA+SHA256:ECDSA+SHA256' },
@@ -184,8 +187,8 @@ const clientCases: Case[] = [
 describe('DTLS interop: openssl s_client ↔ omnirtc server', () => {
   for (const c of clientCases) {
     it(`${c.name}: handshake, exporter equal, data both ways`, async () => {
-      const certificate = await DtlsCertificate.generate();
       const peerCert = certs[c.cert];
+      const certificate = c.ourCertFromOpenssl ? DtlsCertificate.fromPem(readFileSync(peerCert.cert, 'utf8'), readFileSync(peerCert.key, 'utf8')) : await DtlsCertificate.generate();
       const ep = new DtlsEndpoint({ role: 'server', certificate, verifyPeer: [certificateFingerprint(peerCert.der)], groups: [ourGroup(c.groups)] });
       const driver = await UdpDriver.open(ep, 0);
       const peer = startOpenssl([

@@ -1,6 +1,6 @@
 // Certificates, DER, fingerprints and signature verification, each checked against
 // node:crypto as an independent implementation.
-import { X509Certificate, constants, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import { X509Certificate, constants, createPrivateKey, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { DtlsCertificate } from '../../src/dtls/certificate';
 import { derChildren, derDecode, derOidToString, derOid, derUnsignedInteger, derIntegerToBigInt } from '../../src/dtls/der';
 import { certificateFingerprint, matchesFingerprints, parseFingerprintValue } from '../../src/dtls/fingerprint';
@@ -41,6 +41,43 @@ describe('DtlsCertificate.generate', () => {
     expect(verify('sha256', msg, x.publicKey, c.sign(msg))).toBe(true);
     expect(x.subject).toBe('CN=x');
     expect(() => DtlsCertificate.generateSync({ days: 0 })).toThrow(DOMException);
+  });
+});
+
+describe('DtlsCertificate.fromDer / fromPem', () => {
+  const toB64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
+  function keyObjectOf(c: DtlsCertificate) {
+    return createPrivateKey({
+      key: { kty: 'EC', crv: 'P-256', d: toB64u(c.privateKey), x: toB64u(c.publicKey.subarray(1, 33)), y: toB64u(c.publicKey.subarray(33)) },
+      format: 'jwk',
+    });
+  }
+
+  it('loads a certificate with its PKCS#8 or SEC1 key (encoded by node:crypto) and keeps fingerprint and expiry', () => {
+    const c = DtlsCertificate.generateSync();
+    const key = keyObjectOf(c);
+    const pkcs8 = new Uint8Array(key.export({ format: 'der', type: 'pkcs8' }));
+    const sec1 = new Uint8Array(key.export({ format: 'der', type: 'sec1' }));
+    for (const k of [pkcs8, sec1]) {
+      const loaded = DtlsCertificate.fromDer(c.der, k);
+      expect(loaded.fingerprint()).toEqual(c.fingerprint());
+      expect(loaded.expires).toBe(c.expires);
+      expect(Buffer.from(loaded.privateKey)).toEqual(Buffer.from(c.privateKey));
+    }
+    const pem = DtlsCertificate.fromPem(c.toPem(), key.export({ format: 'pem', type: 'pkcs8' }) as string);
+    expect(pem.fingerprint()).toEqual(c.fingerprint());
+    const ecPem = DtlsCertificate.fromPem(c.toPem(), key.export({ format: 'pem', type: 'sec1' }) as string);
+    expect(ecPem.fingerprint()).toEqual(c.fingerprint());
+  });
+
+  it('refuses a key that does not match, a non-P-256 key, and garbage', () => {
+    const c = DtlsCertificate.generateSync();
+    const other = keyObjectOf(DtlsCertificate.generateSync()).export({ format: 'der', type: 'pkcs8' });
+    expect(() => DtlsCertificate.fromDer(c.der, new Uint8Array(other))).toThrow(expect.objectContaining({ name: 'InvalidAccessError' }));
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey.export({ format: 'der', type: 'pkcs8' });
+    expect(() => DtlsCertificate.fromDer(c.der, new Uint8Array(p384))).toThrow(DOMException);
+    expect(() => DtlsCertificate.fromDer(new Uint8Array(10), new Uint8Array(10))).toThrow(DOMException);
+    expect(() => DtlsCertificate.fromPem('nothing', 'nothing')).toThrow(DOMException);
   });
 });
 
