@@ -97,6 +97,27 @@ describe('DTLS parsers on arbitrary bytes', () => {
     );
   });
 
+  it('DtlsCertificate.fromDer refuses mutated keys and certificates with a DOMException only', () => {
+    const c = certs.server;
+    const key = new Uint8Array([0x30, 0x77, 0x02, 0x01, 0x01, 0x04, 0x20, ...c.privateKey, 0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]);
+    key[1] = key.length - 2;
+    expect(DtlsCertificate.fromDer(c.der, key).fingerprint()).toEqual(c.fingerprint());
+    fc.assert(
+      fc.property(fc.boolean(), fc.nat(), fc.integer({ min: 1, max: 255 }), (mutateKey, pos, xor) => {
+        const k = key.slice();
+        const d = c.der.slice();
+        if (mutateKey) k[pos % k.length] ^= xor;
+        else d[pos % d.length] ^= xor;
+        try {
+          DtlsCertificate.fromDer(d, k);
+        } catch (e) {
+          expect(e).toBeInstanceOf(DOMException);
+        }
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+
   it('the reassembler stays bounded under random fragments', () => {
     fc.assert(
       fc.property(
