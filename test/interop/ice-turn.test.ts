@@ -58,9 +58,9 @@ describe('ICE through a real coturn', () => {
     try {
       const t0 = performance.now();
       await until(() => agent.gatheringState === 'complete', 3000, 'gathering');
-      // The Binding transaction was answered (a timeout would take ≥ 2 s); on loopback the
+      // The Binding transaction was answered (a timeout would take 5.5 s); on loopback the
       // mapped address equals the host one, so RFC 8445 §5.1.3 drops the redundant srflx.
-      expect(performance.now() - t0).toBeLessThan(1000);
+      expect(performance.now() - t0).toBeLessThan(2000);
       expect(agent.stats.stunReceived).toBeGreaterThanOrEqual(1);
       expect(agent.localCandidates.map((c) => c.type)).toEqual(['host']);
     } finally {
@@ -74,7 +74,7 @@ describe('ICE through a real coturn', () => {
     try {
       const t0 = performance.now();
       await until(() => agent.gatheringState === 'complete', 3000, 'gathering');
-      expect(performance.now() - t0).toBeLessThan(1000);
+      expect(performance.now() - t0).toBeLessThan(2000);
       expect(agent.localCandidates.map((c) => c.type).sort()).toEqual(['host', 'relay']);
       const relay = agent.localCandidates.find((c) => c.type === 'relay')!;
       // RFC 8656 §7.3: the relayed candidate's related address is the server-reflexive one.
