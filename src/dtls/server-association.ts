@@ -22,7 +22,7 @@ import {
 } from './messages.js';
 import { finishedVerifyData } from './prf.js';
 import type { HandshakeMessage } from './reassembler.js';
-import { CONTENT_TYPE, DTLS_1_2, type DtlsRecord, encodePlainRecord } from './record.js';
+import { CONTENT_TYPE, DTLS_1_0, DTLS_1_2, type DtlsRecord, encodePlainRecord } from './record.js';
 import { chooseFromClientHello, serverHelloExtensions } from './negotiation.js';
 import { SIGNATURE_SCHEME, SUPPORTED_SIGNATURE_SCHEMES, verifySignature } from './signature.js';
 import { Association } from './association.js';
@@ -116,8 +116,9 @@ export class ServerAssociation extends Association {
     this.handshakeDeadline ??= now + this.handshakeTimeoutMs;
     if (this.cookieMinter && !this.cookieMinter.verify(ch.cookieInput, ch.cookie)) {
       if (ch.cookie.length > 0) this.stats.dropped.badCookie++;
-      // RFC 6347 §4.2.1: reuse the ClientHello's record sequence number; keep no state.
-      const hvr = encodeHelloVerifyRequest(DTLS_1_2, this.cookieMinter.mint(ch.cookieInput));
+      // RFC 6347 §4.2.1: reuse the ClientHello's record sequence number, keep no state, and
+      // say DTLS 1.0 in server_version whatever will be negotiated.
+      const hvr = encodeHelloVerifyRequest(DTLS_1_0, this.cookieMinter.mint(ch.cookieInput));
       const frag = new Uint8Array(12 + hvr.length);
       frag.set([HANDSHAKE_TYPE.helloVerifyRequest, 0, 0, hvr.length, m.messageSeq >>> 8, m.messageSeq & 0xff, 0, 0, 0, 0, 0, hvr.length]);
       frag.set(hvr, 12);
