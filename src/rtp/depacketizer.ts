@@ -8,6 +8,7 @@
 import { RTP_INFO, RTP_REASON, rtpCore } from '../wasm/rtp.js';
 import { codecNumber, type RtpCodecName } from './codec.js';
 import { misuse } from './errors.js';
+import { pooledCopy } from './output-pool.js';
 import { PacketStore, type StoredPacket } from './packet-store.js';
 
 export interface EncodedFrame {
@@ -351,7 +352,7 @@ class CoreDepacketizer implements Depacketizer {
     }
     this.stats.framesEmitted++;
     if (keyframe) this.stats.keyframesEmitted++;
-    out.push({ data: core.frame.slice(0, len), timestamp: ts, keyframe, sequenceNumber: from & 0xffff, ssrc: this.ssrc ?? 0 });
+    out.push({ data: pooledCopy(core.frame.subarray(0, len)), timestamp: ts, keyframe, sequenceNumber: from & 0xffff, ssrc: this.ssrc ?? 0 });
   }
 }
 

@@ -18,19 +18,21 @@ export interface StoredPacket {
 }
 
 export class PacketStore {
-  private current = new Slab();
+  // Made on first use: a stream whose packets arrive in order (Opus) never needs one.
+  private current: Slab | undefined;
   private readonly spare: Slab[] = [];
 
   /** A private copy of packet; call release() with it once it is no longer needed. */
   store(packet: Uint8Array): StoredPacket {
     if (packet.length > SLAB_SIZE / 4) return { bytes: packet.slice(), slab: undefined };
-    if (this.current.used + packet.length > SLAB_SIZE) {
-      const full = this.current;
-      this.current = this.spare.pop() ?? new Slab();
-      this.current.used = 0;
-      if (full.live === 0) this.recycle(full);
+    let s = this.current;
+    if (s === undefined || s.used + packet.length > SLAB_SIZE) {
+      const full = s;
+      s = this.spare.pop() ?? new Slab();
+      s.used = 0;
+      this.current = s;
+      if (full !== undefined && full.live === 0) this.recycle(full);
     }
-    const s = this.current;
     const at = s.used;
     s.bytes.set(packet, at);
     s.used += packet.length;

@@ -3,6 +3,7 @@
 // the WebAssembly core; this file turns its results into plain objects.
 import { RTP_EXT_MODE, RTP_HEADER_SLOT as H, rtpCore } from '../wasm/rtp.js';
 import { misuse, RtpError } from './errors.js';
+import { pooledCopy } from './output-pool.js';
 
 export interface RtpHeaderExtension {
   /** RFC 8285 local identifier: 1-14 (one-byte form) or 1-255 (two-byte form). */
@@ -147,7 +148,7 @@ export function serializeRtp(packet: RtpPacket): Uint8Array {
     cc, mode, profile, extLen, packet.paddingLength,
   );
   if (n < 0) throw misuse('RangeError', 'RTP header fields out of range: payloadType 0-127, padding 0-255, extension profile 0-65535');
-  return core.packets.slice(0, n);
+  return pooledCopy(core.packets.subarray(0, n));
 }
 
 function extensionInputSize(packet: RtpPacket): number {

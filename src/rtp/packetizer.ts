@@ -141,7 +141,9 @@ class CorePacketizer implements Packetizer {
     const out: Uint8Array[] = new Array(count);
     const table = core.table;
     const packets = core.packets;
-    for (let i = 0; i < count; i++) out[i] = packets.slice(table[i], table[i + 1]);
+    // One copy for the whole frame; each packet is a view of it.
+    const all = packets.slice(0, table[count]);
+    for (let i = 0; i < count; i++) out[i] = all.subarray(table[i], table[i + 1]);
     this.sequenceNumber = (this.sequenceNumber + count) & 0xffff;
     if (this.codec === 'vp8' || this.codec === 'vp9') this.pictureId = (this.pictureId + 1) & 0x7fff;
     return out;
