@@ -110,6 +110,16 @@ describe('DtlsEndpoint handshake', () => {
     expect(r.now).toBe(40);
   });
 
+  it('reassembles a fragmented ClientHello in the stateless cookie phase (MTU 120)', () => {
+    const [c, s] = pair({ mtu: 120 }, { mtu: 120 });
+    c.start(0);
+    const first = c.pollTransmit()!;
+    expect(first.length).toBeLessThanOrEqual(120);
+    expect(c.pollTransmit()).toBeDefined(); // the ClientHello did not fit one datagram
+    const r = runLink(c, s, { until: both });
+    expect(connected(r.eventsA) && connected(r.eventsB)).toBe(true);
+  });
+
   it('fragments every flight to fit a 300-byte MTU', () => {
     const [c, s] = pair({ mtu: 300 }, { mtu: 300 });
     c.start(0);
