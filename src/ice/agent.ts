@@ -319,6 +319,8 @@ export class IceAgent {
   private lastSentOnSelected = 0;
   private foundations = new Map<string, string>();
   private closed = false;
+  /** The latest `now` the caller gave, for work started by calls that take no time (addRemoteCandidate). */
+  private clock = 0;
 
   constructor(options: IceAgentOptions = {}) {
     this.lite = options.lite ?? false;
@@ -365,6 +367,7 @@ export class IceAgent {
    */
   addTurnTcpSocket(now: number, socketId: number, config: IceTurnServer): void {
     this.assertOpen();
+    this.clock = now;
     const slot: RelaySlot = {
       turn: new TurnClient({ server: config.server, username: config.username, password: config.password, transport: 'tcp', software: this.software }),
       socket: socketId,
@@ -382,6 +385,7 @@ export class IceAgent {
   /** Starts gathering: host candidates at once, then server-reflexive and relayed ones. */
   gather(now: number): void {
     this.assertOpen();
+    this.clock = now;
     if (this.gatherStarted) return;
     this.gatherStarted = true;
     this.setGatheringState('gathering');
@@ -488,8 +492,9 @@ export class IceAgent {
    * are forgotten until the new description arrives. The selected pair keeps carrying
    * data until a new one is selected. Local candidates are re-announced.
    */
-  restart(_now: number, creds: { ufrag?: string; pwd?: string } = {}): void {
+  restart(now: number, creds: { ufrag?: string; pwd?: string } = {}): void {
     this.assertOpen();
+    this.clock = now;
     this.localUfrag = creds.ufrag ?? randomIceString(8);
     this.localPwd = creds.pwd ?? randomIceString(24);
     this.localKey = shortTermKey(this.localPwd);
@@ -522,6 +527,7 @@ export class IceAgent {
   /** A datagram (or, for a TURN TCP socket, a chunk of the stream) received on `socket`. */
   handleInput(now: number, bytes: Uint8Array, from: TransportAddress, socket: number): void {
     if (this.closed) return;
+    this.clock = now;
     // A server that is both our STUN and our TURN server: its Binding responses are ours.
     const ownResponse = bytes.length >= 20 && bytes[0] < 4 && this.transactions.has(tidKey(bytes.subarray(8, 20)));
     for (const r of this.relays) {
@@ -540,6 +546,7 @@ export class IceAgent {
   }
 
   handleTimeout(now: number): void {
+    this.clock = now;
     if (this.closed) {
       for (const r of this.relays) {
         r.turn.handleTimeout(now);
@@ -775,7 +782,9 @@ export class IceAgent {
     if (local.candidate.type === 'relay' && local.base.kind === 'relay') {
       // RFC 8656 §9: the relay forwards only from peers with a permission.
       try {
-        local.base.relay.turn.createPermission(0, remote.address);
+        const relay = local.base.relay;
+        relay.turn.createPermission(this.clock, remote.address);
+        for (let b = relay.turn.pollTransmit(); b; b = relay.turn.pollTransmit()) this.queueTransmit({ socket: relay.socket, to: relay.config.server, bytes: b });
       } catch {
         return undefined;
       }
