@@ -1,13 +1,13 @@
 // SRTP contexts: one per master key (one per direction of a DTLS-SRTP association),
 // in a bounded table in linear memory, addressed by handle. Bound: CONTEXT_SLOTS
-// contexts alive in the process (9 KiB each) and CONTEXT_STREAMS SSRCs per context.
+// contexts alive in the process (17.5 KiB each; two per peer connection) and CONTEXT_STREAMS SSRCs per context.
 // A handle carries a generation so a disposed handle never reaches the next owner.
 import { AES_ROUND_KEYS_SIZE } from '../crypto/aes';
 import { GCM_KEY_SIZE } from '../crypto/gcm';
 import { streamAllocate, streamPointer, streamRelease, streamsFree } from './stream-table';
 
-export const CONTEXT_SLOTS: i32 = 256;
-const SLOT_BITS: i32 = 8; // 2^8 = CONTEXT_SLOTS
+export const CONTEXT_SLOTS: i32 = 512;
+const SLOT_BITS: i32 = 9; // 2^9 = CONTEXT_SLOTS
 export const CONTEXT_STREAMS: i32 = 64;
 
 // Layout. A cipher block is laid out as a GCM key (round count, round keys, GHASH

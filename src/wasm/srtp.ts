@@ -37,7 +37,7 @@ export const CORE_ERR_INDEX_EXHAUSTED = -7;
 
 /** Core bounds (assembly/srtp/): contexts and SSRC streams per process, SSRCs per context. */
 export const SRTP_CORE_LIMITS = {
-  contexts: 256,
+  contexts: 512,
   streams: 2048,
   streamsPerContext: 64,
   maxReplayWindow: 2048,
