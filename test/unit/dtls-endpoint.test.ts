@@ -307,6 +307,19 @@ describe('DtlsEndpoint server: DTLS 1.3 ClientHello falls back to 1.2', () => {
   });
 });
 
+describe('DtlsEndpoint resource limits', () => {
+  it('a record cipher that cannot be created (WASM key table full) fails the handshake cleanly', () => {
+    const full = (): never => {
+      throw new DOMException('no free AES-GCM key slot', 'QuotaExceededError');
+    };
+    const [c, s] = pair({}, { aead: full });
+    c.start(0);
+    const r = runLink(c, s, { until: (a, b) => ended(a) && ended(b) });
+    expect(r.eventsB).toEqual([{ type: 'failed', reason: expect.stringMatching(/record cipher unavailable: no free AES-GCM key slot/), alert: 'internal_error' }]);
+    expect(r.eventsA.map((e) => e.type)).toEqual(['alert', 'failed']);
+  });
+});
+
 describe('DtlsEndpoint stateless phases', () => {
   it('a waiting server drops stray handshake messages instead of failing; an idle client drops input', () => {
     const [c, s] = pair();
