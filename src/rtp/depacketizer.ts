@@ -103,6 +103,8 @@ class CoreDepacketizer implements Depacketizer {
   // Scan progress inside the frame that starts at scanBase.
   private scanBase = -1;
   private scanPos = 0;
+  // Highest sequence number ever put in the ring.
+  private maxStored = -1;
 
   constructor(
     readonly codec: RtpCodecName,
@@ -181,6 +183,7 @@ class CoreDepacketizer implements Depacketizer {
     if (this.highest - this.base >= this.capacity) this.process(out, this.highest - this.capacity + 1);
     if (padding) this.stats.packetsPadding++;
     this.ring[seq & this.mask] = { seq, ts, marker, padding, packet: this.store.store(bytes) };
+    if (seq > this.maxStored) this.maxStored = seq;
     this.process(out, this.highest - this.window + 1);
     return out;
   }
@@ -200,6 +203,7 @@ class CoreDepacketizer implements Depacketizer {
     this.afterGap = true;
     this.discardTs = undefined;
     this.scanBase = -1;
+    this.maxStored = -1;
     this.waitingForKeyframe = true;
   }
 
@@ -222,9 +226,12 @@ class CoreDepacketizer implements Depacketizer {
       const first = this.slot(this.base);
       if (first === undefined) {
         if (this.base >= giveUpBelow) return; // wait for it
-        this.stats.packetsLost++;
+        // Past the newest packet held, every place up to giveUpBelow is empty: skip them at
+        // once, so a jump of thousands of sequence numbers costs one step, not thousands.
+        const to = this.base > this.maxStored ? Math.min(giveUpBelow, this.highest + 1) : this.base + 1;
+        this.stats.packetsLost += to - this.base;
         this.lossAt();
-        this.base++;
+        this.base = to;
         continue;
       }
       if (first.padding || first.ts === this.discardTs) {

@@ -56,6 +56,25 @@ describe('depacketiser', () => {
     expect(out.map((f, i) => Buffer.from(f.data).equals(Buffer.from(big[i])))).toEqual(big.map(() => true));
   });
 
+  it('a jump of thousands of sequence numbers is one loss step, counted in full', () => {
+    const dp = createDepacketizer('vp8', { reorderWindow: 16 });
+    run(packetsByFrame[0], dp);
+    const far = packetsByFrame[1].map((p) => {
+      const q = parseRtp(p);
+      return serializeRtp({ ...q, sequenceNumber: (q.sequenceNumber + 30000) & 0xffff });
+    });
+    run(far, dp);
+    const t0 = performance.now();
+    for (let i = 0; i < 200; i++) dp.push(far[0]);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    // The window (16) still waits for the holes just below the newest packets.
+    expect(dp.stats.packetsLost).toBe(30000 - 14);
+    expect(dp.stats.packetsDuplicate).toBe(200);
+    dp.flush();
+    expect(dp.stats.packetsLost).toBe(30000);
+    expect(dp.stats.framesDroppedAwaitingKeyframe).toBe(1);
+  });
+
   it('counts duplicates and late packets', () => {
     const dp = createDepacketizer('vp8', { reorderWindow: 4 });
     const out = run([...all.slice(0, 10), all[3], ...all.slice(10), all[0]], dp);
