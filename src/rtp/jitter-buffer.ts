@@ -83,7 +83,16 @@ export class JitterBuffer {
       return;
     }
     // Overflow: give up the oldest holes (and release nothing: the caller polls).
-    while (seq - this.next >= this.capacity) this.skipOne();
+    while (seq - this.next >= this.capacity) {
+      if (this.held === 0 || this.next > this.highest) {
+        // Nothing held from here on: skip the whole stretch in one step.
+        const to = seq - this.capacity + 1;
+        this.stats.packetsLost += to - this.next;
+        this.next = to;
+        break;
+      }
+      this.skipOne();
+    }
     this.slots[at] = { seq, arrival: now, bytes: packet };
     this.held++;
     if (seq > this.highest) this.highest = seq;

@@ -56,6 +56,17 @@ describe('JitterBuffer', () => {
     expect(jb.stats.packetsLost).toBe(11); // the hole at 101 and the ten held packets 102-111
   });
 
+  it('a far jump is skipped in one step and counted', () => {
+    const jb = new JitterBuffer({ capacity: 16 });
+    jb.insert(0, pkt(1));
+    expect(drain(jb, 0)).toEqual([1]);
+    jb.insert(1, pkt(30001));
+    expect(jb.stats.packetsLost).toBe(30001 - 2 - 15);
+    expect(jb.pollTimeout()).toBe(101);
+    expect(drain(jb, 101)).toEqual([30001]);
+    expect(jb.stats.packetsLost).toBe(30001 - 2);
+  });
+
   it('rejects bad options', () => {
     expect(() => new JitterBuffer({ capacity: 0 })).toThrow(DOMException);
     expect(() => new JitterBuffer({ maxDelayMs: -1 })).toThrow(DOMException);
