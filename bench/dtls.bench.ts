@@ -71,6 +71,7 @@ function handshake(extra: Partial<DtlsEndpointOptions> = {}): [DtlsEndpoint, Dtl
 interface WeriftSocket {
   onConnect: { subscribe(f: () => void): void };
   onData: { subscribe(f: (b: Buffer) => void): void };
+  send(b: Buffer): Promise<void>;
   close(): void;
 }
 interface WeriftDtls {
@@ -93,6 +94,47 @@ class MemoryTransport {
   close = async (): Promise<void> => {
     this.closed = true;
   };
+}
+
+async function weriftPair(w: WeriftDtls): Promise<{ client: WeriftSocket; server: WeriftSocket }> {
+  const sh = { hash: 4, signature: 3 };
+  const cc = await w.CipherContext.createSelfSignedCertificateWithKey(sh, 23);
+  const sc = await w.CipherContext.createSelfSignedCertificateWithKey(sh, 23);
+  const a = new MemoryTransport();
+  const b = new MemoryTransport();
+  a.peer = b;
+  b.peer = a;
+  const server = new w.DtlsServer({ transport: b, cert: sc.certPem, key: sc.keyPem, signatureHash: sh, certificateRequest: true, extendedMasterSecret: true, srtpProfiles: [1] });
+  const client = new w.DtlsClient({ transport: a, cert: cc.certPem, key: cc.keyPem, signatureHash: sh, certificateRequest: true, extendedMasterSecret: true, srtpProfiles: [1] });
+  const done = Promise.all([new Promise<void>((r) => server.onConnect.subscribe(() => r())), new Promise<void>((r) => client.onConnect.subscribe(() => r()))]);
+  void client.connect();
+  await done;
+  return { client, server };
+}
+
+/** werift application data: client.send → in-memory transport → server onData, per record. */
+async function weriftRecords(w: WeriftDtls, size: number, ms: number): Promise<Measurement> {
+  const { client, server } = await weriftPair(w);
+  let received = 0;
+  server.onData.subscribe(() => received++);
+  const data = Buffer.alloc(size, 7);
+  const batch = 100;
+  const round = async (): Promise<void> => {
+    const want = received + batch;
+    for (let i = 0; i < batch; i++) void client.send(data);
+    while (received < want) await new Promise<void>((r) => setImmediate(r));
+  };
+  for (let i = 0; i < 5; i++) await round();
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    await round();
+    n += batch;
+  }
+  const opsPerSec = (n * 1000) / (performance.now() - t0);
+  client.close();
+  server.close();
+  return { name: `werift app data, ${size} B (in-memory transport)`, opsPerSec, bytesPerSec: opsPerSec * size };
 }
 
 async function weriftHandshakes(w: WeriftDtls, ms: number): Promise<Measurement> {
@@ -185,12 +227,14 @@ export async function run(): Promise<BenchSection> {
   hs.push(ourHandshakes('omnirtc handshake, X25519, no cookie', { cookieExchange: false }, 1500));
   lines.push('Full mutual-auth handshakes, client and server in one process, in memory (ECDSA P-256 certificates, use_srtp, EMS).', '', ...table(hs), '');
 
-  const rec: Measurement[] = [];
+  lines.push('Application data records: send (seal) + handleInput (replay check, open) + pollEvent, per record; ratios against werift.', '');
   for (const size of [160, 1200]) {
+    const rec: Measurement[] = [];
+    if (werift) rec.push(await weriftRecords(werift, size, 800));
     rec.push(recordThroughput(`omnirtc app data, node:crypto AES-GCM, ${size} B`, { aead: nodeAead }, size));
     rec.push(recordThroughput(`omnirtc app data, WASM AES-GCM, ${size} B`, {}, size));
+    lines.push(...table(rec), '');
   }
-  lines.push('Application data records: send (seal) + handleInput (replay check, open) + pollEvent, per record.', '', ...table(rec), '');
   const best = hs.find((h) => h.name.startsWith('omnirtc'));
   if (best && werift) lines.push(`omnirtc vs werift handshakes/s: ${(best.opsPerSec / hs[0].opsPerSec).toFixed(2)}× (${fmt(best.opsPerSec)} vs ${fmt(hs[0].opsPerSec)})`);
   return { title: 'DTLS 1.2 handshakes and records', lines };
