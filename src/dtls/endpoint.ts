@@ -25,16 +25,20 @@ export class DtlsEndpoint {
 
   /** Client only: sends the first ClientHello (RFC 5763 §5: the a=setup:active side). */
   start(now: number): void {
+    checkNow(now);
     this.association.start(now);
   }
 
   /** Feeds one received UDP datagram. Never throws on network input. */
   handleInput(now: number, datagram: Uint8Array): void {
+    checkNow(now);
+    if (!(datagram instanceof Uint8Array)) throw misuse('InvalidAccessError', 'handleInput() takes the datagram as a Uint8Array');
     this.association.handleInput(now, datagram);
   }
 
   /** Call when pollTimeout()'s deadline has passed. */
   handleTimeout(now: number): void {
+    checkNow(now);
     this.association.handleTimeout(now);
   }
 
@@ -93,4 +97,8 @@ export class DtlsEndpoint {
   dispose(): void {
     this.association.dispose();
   }
+}
+
+function checkNow(now: number): void {
+  if (typeof now !== 'number' || !Number.isFinite(now)) throw misuse('InvalidAccessError', 'now must be a finite number of milliseconds from a monotonic clock');
 }

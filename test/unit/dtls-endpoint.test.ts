@@ -264,6 +264,9 @@ describe('DtlsEndpoint records', () => {
     c.start(0);
     expect(() => c.start(0)).toThrow(expect.objectContaining({ name: 'InvalidStateError' }));
     expect(() => new DtlsEndpoint({ role: 'client', certificate: certs.client, mtu: 50 })).toThrow(expect.objectContaining({ name: 'SyntaxError' }));
+    expect(() => s.handleInput(Number.NaN, new Uint8Array(1))).toThrow(expect.objectContaining({ name: 'InvalidAccessError' }));
+    expect(() => s.handleInput(0, null as unknown as Uint8Array)).toThrow(expect.objectContaining({ name: 'InvalidAccessError' }));
+    expect(s.connectionState).toBe('new'); // misuse does not hurt the association
     runLink(c, s, { until: both });
     expect(() => c.send(new Uint8Array(20000))).toThrow(expect.objectContaining({ name: 'OperationError' }));
   });
