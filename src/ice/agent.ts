@@ -526,10 +526,10 @@ export class IceAgent {
 
   /** A datagram (or, for a TURN TCP socket, a chunk of the stream) received on `socket`. */
   handleInput(now: number, bytes: Uint8Array, from: TransportAddress, socket: number): void {
-    if (this.closed) return;
     this.clock = now;
     // A server that is both our STUN and our TURN server: its Binding responses are ours.
-    const ownResponse = bytes.length >= 20 && bytes[0] < 4 && this.transactions.has(tidKey(bytes.subarray(8, 20)));
+    // (After close() only the TURN servers are listened to: deallocation may need a 438 retry.)
+    const ownResponse = !this.closed && bytes.length >= 20 && bytes[0] < 4 && this.transactions.has(tidKey(bytes.subarray(8, 20)));
     for (const r of this.relays) {
       if (ownResponse) break;
       if (r.socket === socket && (r.turn.transport === 'tcp' || sameAddress(r.config.server, from))) {
@@ -538,6 +538,7 @@ export class IceAgent {
         return;
       }
     }
+    if (this.closed) return;
     if (!this.sockets.has(socket)) {
       this.stats.unknownSourceDropped++;
       return;
@@ -720,7 +721,7 @@ export class IceAgent {
           break;
         }
         case 'data':
-          if (slot.local) this.handleFromPeer(now, e.data, e.peer, { kind: 'relay', relay: slot });
+          if (slot.local && !this.closed) this.handleFromPeer(now, e.data, e.peer, { kind: 'relay', relay: slot });
           break;
         case 'failed':
           slot.done = true;
@@ -1311,11 +1312,12 @@ export class IceAgent {
         integrityKey: this.remoteKey,
         fingerprint: true,
       });
-      // One transmission; any response within the consent window refreshes it.
+      // RFC 7675 §5.1: retransmitted like any STUN request, within one consent interval, so
+      // that a single lost datagram does not count as silence.
       this.addTransaction(tid, {
         kind: 'consent',
         bytes,
-        schedule: new RetransmitSchedule(now, { rto: this.opts.consentInterval, maxTransmissions: 1, lastWaitFactor: 2 }),
+        schedule: new RetransmitSchedule(now, { rto: this.opts.checkRto, maxTransmissions: 4, maxRto: 2000, lastWaitFactor: 2 }),
         to: p.remote.address,
         base: p.local.base,
         pair: p,
@@ -1326,15 +1328,15 @@ export class IceAgent {
       this.stats.consentChecksSent++;
       this.sendVia(now, p.local.base, p.remote.address, bytes);
     }
-    if (now - this.lastSentOnSelected >= this.opts.keepaliveInterval) {
+    if (now >= this.lastSentOnSelected + this.opts.keepaliveInterval) {
       // RFC 8445 §11: a Binding indication keeps NAT bindings open (lite agents rely on it).
       const ind = encodeStunMessage(StunMethod.binding, StunClass.indication, newTransactionId(), [], { fingerprint: true });
       this.stats.keepalivesSent++;
       this.sendVia(now, p.local.base, p.remote.address, ind);
       this.lastSentOnSelected = now;
     }
-    const silent = now - this.lastConsentAt;
-    if (silent >= this.opts.consentTimeout) {
+    // Deadlines are compared exactly as pollTimeout() computes them (no float drift).
+    if (now >= this.lastConsentAt + this.opts.consentTimeout) {
       // RFC 7675 §5.1: consent expired — stop sending on this pair.
       this.selected = undefined;
       this.carrier = undefined;
@@ -1342,7 +1344,7 @@ export class IceAgent {
       p.state = 'failed';
       this.emit({ type: 'consent-lost' });
       this.setState('failed');
-    } else if (silent >= this.opts.disconnectedTimeout && this.state !== 'disconnected') {
+    } else if (now >= this.lastConsentAt + this.opts.disconnectedTimeout && this.state !== 'disconnected') {
       this.setState('disconnected');
     }
   }
