@@ -1,0 +1,196 @@
+// omnirtc ↔ werift / @roamhq/wrtc media over real UDP, inside a lo-only namespace
+// (peer-media.test.ts). The peer offers one sendrecv video transceiver; omnirtc answers.
+// Both sides send VP8: omnirtc ffmpeg frames with writeFrame(); werift raw RTP (packetised
+// by omnirtc/rtp), wrtc frames from its own encoder (nonstandard RTCVideoSource).
+// argv[2]: 'werift' | 'wrtc'. Prints one JSON line.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MediaStream, MediaStreamTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpSender, type RTCTrackEvent } from '../../src/index';
+import { createPacketizer, readIvf } from '../../src/rtp/index';
+
+const require = createRequire(import.meta.url);
+const peer = process.argv[2] === 'wrtc' ? 'wrtc' : 'werift';
+
+function vp8Frames(): Uint8Array[] {
+  const dir = mkdtempSync(join(tmpdir(), 'omnirtc-peer-media-'));
+  try {
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30', '-t', '3', '-c:v', 'libvpx', '-b:v', '300k', '-g', '30', '-deadline', 'realtime', join(dir, 'v.ivf')]);
+    return readIvf(new Uint8Array(readFileSync(join(dir, 'v.ivf')))).frames.map((f) => f.data);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+interface MediaPeer {
+  offer(): Promise<string>;
+  answer(sdp: string): Promise<void>;
+  /** Starts sending VP8 with the negotiated payload type. */
+  startSending(): void;
+  received(): { packets: number; frames: number };
+  close(): void;
+}
+
+function weriftPeer(): MediaPeer {
+  // biome-ignore lint/suspicious/noExplicitAny: werift's types are not part of this project
+  const werift = require('werift') as any;
+  const pc = new werift.RTCPeerConnection({ iceServers: [], iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'], iceInterfaceAddresses: { udp4: '127.0.0.1' } });
+  const track = new werift.MediaStreamTrack({ kind: 'video' });
+  const transceiver = pc.addTransceiver(track, { direction: 'sendrecv' });
+  const got = { packets: 0, frames: 0 };
+  // biome-ignore lint/suspicious/noExplicitAny: werift track
+  pc.onTrack.subscribe((t: any) => t.onReceiveRtp.subscribe((rtp: { header: { marker: boolean } }) => {
+    got.packets++;
+    if (rtp.header.marker) got.frames++;
+  }));
+  let timer: ReturnType<typeof setInterval> | undefined;
+  return {
+    async offer() {
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise((r) => setTimeout(r, 300));
+      return pc.localDescription.sdp;
+    },
+    async answer(sdp) {
+      await pc.setRemoteDescription({ type: 'answer', sdp });
+    },
+    startSending() {
+      const pt = transceiver.codecs?.[0]?.payloadType ?? 96;
+      const frames = vp8Frames();
+      const packetizer = createPacketizer('vp8', { payloadType: pt, ssrc: 0x1111 });
+      let i = 0;
+      timer = setInterval(() => {
+        if (i >= frames.length) return clearInterval(timer);
+        for (const p of packetizer.packetize(frames[i], i * 3000)) track.writeRtp(Buffer.from(p));
+        i++;
+      }, 33);
+    },
+    received: () => got,
+    close() {
+      clearInterval(timer);
+      void pc.close();
+    },
+  };
+}
+
+function wrtcPeer(): MediaPeer {
+  // biome-ignore lint/suspicious/noExplicitAny: @roamhq/wrtc's types are not part of this project
+  const wrtc = require('@roamhq/wrtc') as any;
+  const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
+  const source = new wrtc.nonstandard.RTCVideoSource();
+  const track = source.createTrack();
+  pc.addTransceiver(track, { direction: 'sendrecv', streams: [new wrtc.MediaStream([track])] });
+  const got = { packets: 0, frames: 0 };
+  // biome-ignore lint/suspicious/noExplicitAny: wrtc event
+  pc.ontrack = (e: any) => {
+    if (e.track.kind !== 'video') return;
+    const sink = new wrtc.nonstandard.RTCVideoSink(e.track);
+    sink.onframe = () => {
+      got.frames++;
+    };
+  };
+  let timer: ReturnType<typeof setInterval> | undefined;
+  return {
+    async offer() {
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise<void>((r) => {
+        if (pc.iceGatheringState === 'complete') return r();
+        pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
+      });
+      return pc.localDescription.sdp;
+    },
+    async answer(sdp) {
+      await pc.setRemoteDescription({ type: 'answer', sdp });
+    },
+    startSending() {
+      // I420 grey frames from libwebrtc's own encoder (VP8 as negotiated).
+      const width = 320;
+      const height = 240;
+      const data = new Uint8ClampedArray(width * height * 1.5).fill(128);
+      let n = 0;
+      timer = setInterval(() => {
+        data[n % data.length] = n & 0xff;
+        n++;
+        source.onFrame({ width, height, data });
+      }, 33);
+    },
+    received: () => got,
+    close() {
+      clearInterval(timer);
+      track.stop();
+      pc.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const remote = peer === 'wrtc' ? wrtcPeer() : weriftPeer();
+  const pc = new OmniPeerConnection({ iceAddresses: ['127.0.0.1'] });
+  const result: Record<string, unknown> = { peer };
+  try {
+    const tracks: RTCTrackEvent[] = [];
+    const counts = { rtp: 0, frames: 0, keyFrames: 0 };
+    pc.ontrack = (e) => {
+      tracks.push(e);
+      e.track.addEventListener('rtp', () => counts.rtp++);
+      void (async () => {
+        for await (const f of e.track.frames()) {
+          counts.frames++;
+          if (f.keyframe) counts.keyFrames++;
+        }
+      })();
+    };
+    const offer = await within(remote.offer(), 15000, 'peer offer');
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    const t = pc.getTransceivers()[0];
+    const ours = new MediaStreamTrack({ kind: 'video' });
+    await t.sender.replaceTrack(ours);
+    t.sender.setStreams(new MediaStream());
+    t.direction = 'sendrecv';
+    const caps = RTCRtpSender.getCapabilities('video')?.codecs ?? [];
+    t.setCodecPreferences(caps.filter((c) => c.mimeType === 'video/VP8'));
+    await pc.setLocalDescription();
+    await new Promise<void>((resolve) => {
+      if (pc.iceGatheringState === 'complete') return resolve();
+      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+    });
+    await remote.answer(pc.localDescription?.sdp ?? '');
+    await within(
+      new Promise<void>((resolve) => {
+        if (pc.connectionState === 'connected') return resolve();
+        pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected' && resolve());
+      }),
+      15000,
+      'connected',
+    );
+    result.connected = true;
+    remote.startSending();
+    const frames = vp8Frames();
+    for (let i = 0; i < frames.length; i++) {
+      ours.writeFrame({ data: frames[i], timestamp: i * 3000, keyframe: i % 30 === 0 });
+      await new Promise((r) => setTimeout(r, 33));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    result.omnirtcReceived = counts;
+    result.peerReceived = remote.received();
+    result.negotiated = t.sender.getParameters().codecs[0]?.mimeType;
+  } finally {
+    pc.close();
+    remote.close();
+  }
+  console.log(JSON.stringify(result));
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.log(JSON.stringify({ error: String((e as Error)?.stack ?? e) }));
+    process.exit(1);
+  },
+);
