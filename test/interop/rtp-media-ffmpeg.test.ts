@@ -122,7 +122,7 @@ describe('RTP against ffmpeg (loopback UDP)', () => {
         let err = '';
         ff.stderr!.on('data', (d) => (err += d));
         expect(await exited(ff)).toBe(0);
-        await sleep(100);
+        await sleep(300); // let the last datagrams' events run
         rtp.close();
         rtcp.close();
         expect(err).toBe('');
@@ -144,8 +144,9 @@ describe('RTP against ffmpeg (loopback UDP)', () => {
         writeFileSync(sdp, `v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=omnirtc\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=${clip.media} ${port} RTP/AVP 96\r\na=rtpmap:96 ${clip.rtpmap}\r\n${fmtp}`);
         const outPath = join(dir, `from-ffmpeg-${clip.file}`);
         const ff = spawn('ffmpeg', [
-          // listen_timeout: ffmpeg ends on its own two seconds after the last packet.
-          '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-listen_timeout', '2',
+          // listen_timeout: ffmpeg ends on its own three seconds after the last packet (room for a
+          // loaded machine to pause us mid-stream).
+          '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-listen_timeout', '3',
           '-i', sdp, '-c', 'copy', '-y', outPath,
         ], { stdio: ['ignore', 'ignore', 'ignore'] });
         children.push(ff);
