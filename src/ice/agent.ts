@@ -319,6 +319,8 @@ export class IceAgent {
   private lastSentOnSelected = 0;
   private foundations = new Map<string, string>();
   private closed = false;
+  /** RFC 7675 §5.2: after consent expired, only an ICE restart may select a pair again. */
+  private consentExpired = false;
   /** The latest `now` the caller gave, for work started by calls that take no time (addRemoteCandidate). */
   private clock = 0;
 
@@ -822,6 +824,7 @@ export class IceAgent {
     this.firstValidAt = Number.POSITIVE_INFINITY;
     this.remoteEndOfCandidates = false;
     this.remoteLite = false;
+    this.consentExpired = false;
     // The old selected pair keeps carrying media until a new one is chosen (RFC 8445 §9);
     // consent on it is not checked with the new credentials.
     if (this.selected) this.carrier = this.selected;
@@ -1267,6 +1270,7 @@ export class IceAgent {
   // --- selection, consent, states -----------------------------------------------------
 
   private select(now: number, pair: Pair): void {
+    if (this.consentExpired) return;
     const changed = this.selected !== pair;
     this.selected = pair;
     this.carrier = undefined;
@@ -1342,6 +1346,7 @@ export class IceAgent {
       this.carrier = undefined;
       this.nextConsentAt = Number.POSITIVE_INFINITY;
       p.state = 'failed';
+      this.consentExpired = true;
       this.emit({ type: 'consent-lost' });
       this.setState('failed');
     } else if (now >= this.lastConsentAt + this.opts.disconnectedTimeout && this.state !== 'disconnected') {

@@ -137,8 +137,12 @@ describe('ICE agents in virtual time', () => {
     // RFC 7675 §5.2: no more application data once consent is lost.
     expect(a.agent.send(new Uint8Array([1]))).toBe(false);
     expect(a.agent.stats.sendDropped).toBeGreaterThan(0);
-    // An ICE restart brings it back once the link returns.
+    // The link returns, but without an ICE restart consent stays lost (RFC 7675 §5.2).
     blackout = [-1, -1];
+    net.run(net.now + 10_000);
+    expect(a.agent.state).toBe('failed');
+    expect(a.agent.send(new Uint8Array([1]))).toBe(false);
+    // An ICE restart brings it back.
     a.agent.restart(net.now);
     b.agent.restart(net.now);
     signal(a, b);
