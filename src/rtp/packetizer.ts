@@ -31,8 +31,12 @@ export interface Packetizer {
   readonly clockRate: number;
   /** The sequence number the next packet will carry. */
   readonly sequenceNumber: number;
-  /** Splits one encoded frame into RTP packets (copies, safe to keep). */
-  packetize(frame: Uint8Array, rtpTimestamp: number): Uint8Array[];
+  /**
+   * Splits one encoded frame into RTP packets (copies, safe to keep). Video sets the marker
+   * on the last packet; for Opus pass `{ marker: true }` on the first packet of a talkspurt
+   * (RFC 7587 §4.1, RFC 3551 §4.1).
+   */
+  packetize(frame: Uint8Array, rtpTimestamp: number, opts?: { marker?: boolean }): Uint8Array[];
   /** Whether the last packetised frame was a keyframe. */
   readonly lastKeyframe: boolean;
   /** Replaces the header extensions every following packet carries (the MTU still holds). */
@@ -114,7 +118,7 @@ class CorePacketizer implements Packetizer {
     return this.extOffsets.get(id);
   }
 
-  packetize(frame: Uint8Array, rtpTimestamp: number): Uint8Array[] {
+  packetize(frame: Uint8Array, rtpTimestamp: number, opts?: { marker?: boolean }): Uint8Array[] {
     const core = rtpCore();
     if (frame.length === 0) throw misuse('TypeError', 'cannot packetise an empty frame');
     if (frame.length > core.frame.length) {
@@ -144,6 +148,7 @@ class CorePacketizer implements Packetizer {
     // One copy for the whole frame; each packet is a view of it.
     const all = packets.slice(0, table[count]);
     for (let i = 0; i < count; i++) out[i] = all.subarray(table[i], table[i + 1]);
+    if (opts?.marker && this.codec === 'opus') out[0][1] |= 0x80;
     this.sequenceNumber = (this.sequenceNumber + count) & 0xffff;
     if (this.codec === 'vp8' || this.codec === 'vp9') this.pictureId = (this.pictureId + 1) & 0x7fff;
     return out;

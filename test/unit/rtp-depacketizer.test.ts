@@ -208,6 +208,8 @@ describe('packetiser', () => {
     const op = createPacketizer('opus', { payloadType: 111, ssrc: 1, mtu: 100 });
     expect(() => op.packetize(new Uint8Array(200), 0)).toThrow(RtpError);
     expect(op.packetize(new Uint8Array(88).fill(0xfc), 0).length).toBe(1);
+    expect(parseRtp(op.packetize(new Uint8Array(10).fill(0xfc), 960)[0]).marker).toBe(false);
+    expect(parseRtp(op.packetize(new Uint8Array(10).fill(0xfc), 1920, { marker: true })[0]).marker).toBe(true);
   });
 
   it('refuses an H.264 frame that is not Annex-B', () => {
