@@ -1,12 +1,12 @@
 // The bounded table of AES-GCM keys the host addresses by handle (DTLS record
 // protection, RFC 5288). Bound: GCM_KEY_SLOTS keys alive at once (two per DTLS
-// connection), 8.3 KiB each in linear memory. A handle carries a generation so a
+// connection), 4.3 KiB each in linear memory. A handle carries a generation so a
 // disposed handle never reaches a slot's next owner.
 import { ERR_INVALID_ARGUMENT, ERR_NO_CAPACITY } from '../abi';
 import { GCM_KEY_SIZE, gcmPrepareKey } from './gcm';
 
-export const GCM_KEY_SLOTS: i32 = 256;
-const SLOT_BITS: i32 = 8; // 2^8 = GCM_KEY_SLOTS
+export const GCM_KEY_SLOTS: i32 = 512;
+const SLOT_BITS: i32 = 9; // 2^9 = GCM_KEY_SLOTS
 
 const KEYS: usize = memory.data(GCM_KEY_SLOTS * GCM_KEY_SIZE, 64);
 // Per slot: generation (u32), 0 in bit 31 when free.

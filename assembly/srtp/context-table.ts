@@ -1,13 +1,13 @@
 // SRTP contexts: one per master key (one per direction of a DTLS-SRTP association),
 // in a bounded table in linear memory, addressed by handle. Bound: CONTEXT_SLOTS
-// contexts alive in the process (17.5 KiB each; two per peer connection) and CONTEXT_STREAMS SSRCs per context.
+// contexts alive in the process (9.3 KiB each; two per peer connection) and CONTEXT_STREAMS SSRCs per context.
 // A handle carries a generation so a disposed handle never reaches the next owner.
 import { AES_ROUND_KEYS_SIZE } from '../crypto/aes';
 import { GCM_KEY_SIZE } from '../crypto/gcm';
 import { streamAllocate, streamPointer, streamRelease, streamsFree } from './stream-table';
 
-export const CONTEXT_SLOTS: i32 = 512;
-const SLOT_BITS: i32 = 9; // 2^9 = CONTEXT_SLOTS
+export const CONTEXT_SLOTS: i32 = 1024;
+const SLOT_BITS: i32 = 10; // 2^10 = CONTEXT_SLOTS
 export const CONTEXT_STREAMS: i32 = 64;
 
 // Layout. A cipher block is laid out as a GCM key (round count, round keys, GHASH
@@ -43,7 +43,7 @@ export function contextAllocate(): i32 {
     const slot = (hint + n) & (CONTEXT_SLOTS - 1);
     const g = load<u32>(GEN + (<usize>slot << 2));
     if (g & LIVE) continue;
-    const gen = (g + 1) & 0x3fffff;
+    const gen = (g + 1) & 0x1fffff; // 21 bits: handles stay positive i32
     memory.fill(CONTEXTS + <usize>slot * <usize>CONTEXT_SIZE, 0, CONTEXT_SIZE);
     store<u32>(GEN + (<usize>slot << 2), gen | LIVE);
     hint = slot + 1;

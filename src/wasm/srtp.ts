@@ -37,8 +37,8 @@ export const CORE_ERR_INDEX_EXHAUSTED = -7;
 
 /** Core bounds (assembly/srtp/): contexts and SSRC streams per process, SSRCs per context. */
 export const SRTP_CORE_LIMITS = {
-  contexts: 512,
-  streams: 2048,
+  contexts: 1024,
+  streams: 4096,
   streamsPerContext: 64,
   maxReplayWindow: 2048,
   maxPacket: 65535,
