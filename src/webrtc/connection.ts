@@ -41,6 +41,7 @@ export interface ConnectionCounters {
   dtlsReceived: number;
   /** Exceptions caught in the event loop (a bug or an engine refusing input); see lastError. */
   internalErrors: number;
+  twccFeedbackSent: number;
 }
 
 export interface TransportInit {
@@ -58,6 +59,11 @@ export const LOCAL_MAX_MESSAGE_SIZE = 262144;
 
 /** RTCP report interval (RFC 3550 §6.2 allows a fixed 1 s minimum for small sessions here). */
 const RTCP_INTERVAL_MS = 1000;
+/** Transport-wide CC feedback interval (libwebrtc sends about every 100 ms). */
+const TWCC_INTERVAL_MS = 100;
+/** Arrival times kept for transport-wide CC, and packets per feedback message. */
+const TWCC_MAX_PENDING = 2048;
+const TWCC_MAX_PER_FEEDBACK = 1000;
 /** NTP epoch (1900) to Unix epoch (1970) in seconds (RFC 3550 §4). */
 const NTP_UNIX_OFFSET = 2208988800;
 
@@ -130,6 +136,14 @@ export class Connection implements PeerTransport {
   readonly #ssrcRoutes = new Map<number, RTCRtpReceiver>();
   readonly #packetizers = new Map<string, Packetizer>();
   readonly #lastSr = new Map<number, { ntpMiddle: number; at: number }>();
+  // Transport-wide congestion control feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1).
+  #twccExtId: number | undefined;
+  readonly #twccArrivals = new Map<number, number>();
+  #twccLastSeq = -1;
+  #twccNextBase: number | undefined;
+  #twccMediaSsrc = 0;
+  #twccCount = 0;
+  #nextTwccAt = 0;
   readonly counters: ConnectionCounters = {
     datagramsReceived: 0,
     unknownFirstByte: 0,
@@ -143,6 +157,7 @@ export class Connection implements PeerTransport {
     sendWithoutPath: 0,
     dtlsReceived: 0,
     internalErrors: 0,
+    twccFeedbackSent: 0,
   };
   /** The last exception caught in the event loop, for diagnosis. */
   lastError: unknown = undefined;
@@ -318,6 +333,13 @@ export class Connection implements PeerTransport {
       this.#startSctp();
     }
     this.#ssrcRoutes.clear();
+    this.#twccExtId = undefined;
+    for (const b of bindings) {
+      for (const r of b.receivers) {
+        const twcc = r.negotiated?.extensions.find((e) => e.uri === EXT.transportCc);
+        if (twcc && r.negotiated?.codecs.some((c) => c.feedback.some((f) => f.type === 'transport-cc'))) this.#twccExtId = twcc.id;
+      }
+    }
     for (const b of bindings) {
       for (const r of b.receivers) {
         for (const ssrc of r.negotiated?.ssrcs ?? []) this.#ssrcRoutes.set(ssrc, r);
@@ -388,6 +410,7 @@ export class Connection implements PeerTransport {
     if (this.#srtpOut && (at === undefined || this.#nextRtcpAt < at)) at = this.#nextRtcpAt;
     const sctp = this.#sctpStarted ? this.#sctpManager?.pollTimeout() : undefined;
     if (sctp !== undefined && (at === undefined || sctp < at)) at = sctp;
+    if (this.#twccArrivals.size > 0 && (at === undefined || this.#nextTwccAt < at)) at = this.#nextTwccAt;
     return at;
   }
 
@@ -402,6 +425,10 @@ export class Connection implements PeerTransport {
     if (sctp && sctpAt !== undefined && sctpAt <= now) {
       this.#guard(() => sctp.handleTimeout(now));
       this.#hub?.dispatchEvents();
+    }
+    if (this.#twccArrivals.size > 0 && this.#nextTwccAt <= now) {
+      this.#nextTwccAt = now + TWCC_INTERVAL_MS;
+      this.#guard(() => this.#sendTwcc());
     }
     if (this.#srtpOut && this.#nextRtcpAt <= now) {
       // RFC 3550 §6.3.5 randomisation: [0.5, 1.5] × interval.
@@ -606,12 +633,14 @@ export class Connection implements PeerTransport {
       this.counters.srtpUnprotectFailed++;
       return;
     }
+    const now = this.#now();
+    if (this.#twccExtId !== undefined && packet[0] & 0x10) this.#recordTwcc(packet, now);
     const receiver = this.#route(packet);
     if (!receiver) {
       this.counters.rtpUnroutable++;
       return;
     }
-    receiver.handleRtp(packet, this.#now());
+    receiver.handleRtp(packet, now);
   }
 
   /** RFC 9143 §9.2 / JSEP §5.9: MID header extension, then SSRC, then payload type. */
@@ -644,6 +673,59 @@ export class Connection implements PeerTransport {
       return byPt[0];
     }
     return undefined;
+  }
+
+  /** Arrival time of a packet carrying the transport-wide sequence number (§2 of the draft). */
+  #recordTwcc(packet: Uint8Array, now: number): void {
+    const ext = readHeaderExtensions(packet).find((e) => e.id === this.#twccExtId);
+    if (!ext || ext.data.length < 2) return;
+    const seq16 = (ext.data[0] << 8) | ext.data[1];
+    // Unwrap the 16-bit sequence around the last one seen.
+    let seq = seq16;
+    if (this.#twccLastSeq >= 0) {
+      const delta = ((seq16 - (this.#twccLastSeq & 0xffff) + 0x8000) & 0xffff) - 0x8000;
+      seq = this.#twccLastSeq + delta;
+      if (delta > 0) this.#twccLastSeq = seq;
+    } else this.#twccLastSeq = seq;
+    if (this.#twccNextBase !== undefined && seq < this.#twccNextBase) return; // already reported
+    if (this.#twccArrivals.size >= TWCC_MAX_PENDING) return;
+    if (this.#twccArrivals.size === 0) this.#nextTwccAt = now + TWCC_INTERVAL_MS;
+    this.#twccArrivals.set(seq, now);
+    this.#twccMediaSsrc = ((packet[8] << 24) | (packet[9] << 16) | (packet[10] << 8) | packet[11]) >>> 0;
+  }
+
+  /** One feedback message for the packets received since the last one (250 µs deltas, 64 ms reference). */
+  #sendTwcc(): void {
+    if (this.#twccArrivals.size === 0 || !this.#srtpOut) return;
+    const seqs = [...this.#twccArrivals.keys()].sort((a, b) => a - b);
+    const base = this.#twccNextBase !== undefined ? Math.max(this.#twccNextBase, seqs[0]) : seqs[0];
+    const end = Math.min(seqs[seqs.length - 1], base + TWCC_MAX_PER_FEEDBACK - 1);
+    const first = this.#twccArrivals.get(seqs.find((s) => s >= base) ?? base) ?? 0;
+    const referenceTime = Math.floor(first / 64);
+    let prevTicks = referenceTime * 64 * 4;
+    const packets: { sequenceNumber: number; received: boolean; deltaMicros?: number }[] = [];
+    for (let s = base; s <= end; s++) {
+      const at = this.#twccArrivals.get(s);
+      if (at === undefined) {
+        packets.push({ sequenceNumber: s & 0xffff, received: false });
+        continue;
+      }
+      const ticks = Math.round(at * 4);
+      const delta = ticks - prevTicks;
+      if (delta < -32768 || delta > 32767) {
+        packets.push({ sequenceNumber: s & 0xffff, received: false });
+        continue;
+      }
+      packets.push({ sequenceNumber: s & 0xffff, received: true, deltaMicros: delta * 250 });
+      prevTicks = ticks;
+    }
+    for (const s of seqs) if (s <= end) this.#twccArrivals.delete(s);
+    this.#twccNextBase = end + 1;
+    const senderSsrc = this.#senders()[0]?.ssrc ?? 1;
+    this.#sendRtcp([
+      { type: 'twcc', senderSsrc, mediaSsrc: this.#twccMediaSsrc, baseSequenceNumber: base & 0xffff, referenceTime: referenceTime & 0xffffff, feedbackPacketCount: this.#twccCount++ & 0xff, packets },
+    ]);
+    this.counters.twccFeedbackSent++;
   }
 
   #onSrtcp(data: Uint8Array): void {

@@ -114,10 +114,14 @@ async function main(): Promise<void> {
       (await w.pc.getStats()).forEach((s: Record<string, unknown>) => {
         if (s.type === 'outbound-rtp' && s.kind === 'video') out.pliCount = Number(s.pliCount ?? 0);
         if (s.type === 'inbound-rtp' && s.kind === 'video') out.framesDecoded = Number(s.framesDecoded ?? 0);
+        // Present when Chromium's bandwidth estimator has feedback (our transport-cc).
+        if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate !== undefined) out.availableOutgoingBitrate = Number(s.availableOutgoingBitrate);
       });
       return out;
     });
     Object.assign(result, counts, { chrome: chromeStats, keyFramesAfterPli: counts.keyFrames - before });
+    const transport = [...(await pc.getStats()).values()].find((s) => s.type === 'transport') as { droppedPackets?: { connection?: { twccFeedbackSent?: number } } } | undefined;
+    result.twccFeedbackSent = transport?.droppedPackets?.connection?.twccFeedbackSent ?? 0;
     const stats = await pc.getStats();
     result.statsTypes = [...new Set([...stats.values()].map((s) => (s as { type: string }).type))].sort();
   } finally {

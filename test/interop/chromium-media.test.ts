@@ -12,7 +12,8 @@ interface MediaResult {
   videoFrames: number;
   audioFrames: number;
   keyFramesAfterPli: number;
-  chrome: { framesDecoded?: number; pliCount?: number };
+  chrome: { framesDecoded?: number; pliCount?: number; availableOutgoingBitrate?: number };
+  twccFeedbackSent: number;
   statsTypes: string[];
 }
 
@@ -29,6 +30,9 @@ describe('Chromium interop: media', () => {
     expect(r.keyFramesAfterPli).toBeGreaterThanOrEqual(1);
     expect(r.chrome.pliCount).toBeGreaterThanOrEqual(1);
     expect(r.chrome.framesDecoded).toBeGreaterThan(0);
+    // Our transport-wide CC feedback drives Chromium's bandwidth estimate well above its 300 kbit/s start.
+    expect(r.twccFeedbackSent).toBeGreaterThan(0);
+    expect(r.chrome.availableOutgoingBitrate).toBeGreaterThan(1_000_000);
     expect(r.statsTypes).toEqual(expect.arrayContaining(['inbound-rtp', 'outbound-rtp', 'transport', 'candidate-pair', 'codec', 'certificate']));
   });
 
