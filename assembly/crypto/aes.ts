@@ -191,12 +191,3 @@ export function aesRoundsFrom(rk: usize, nr: i32, k0: usize, i0: u32, i1: u32, i
 export function aesEncryptWords(rk: usize, nr: i32, i0: u32, i1: u32, i2: u32, i3: u32): void {
   aesRoundsFrom(rk, nr, rk + 16, i0 ^ load<u32>(rk), i1 ^ load<u32>(rk, 4), i2 ^ load<u32>(rk, 8), i3 ^ load<u32>(rk, 12));
 }
-
-// Encrypts the 16 bytes at src into dst (may alias).
-export function aesEncryptBlock(rk: usize, nr: i32, src: usize, dst: usize): void {
-  aesEncryptWords(rk, nr, loadBE32(src), loadBE32(src + 4), loadBE32(src + 8), loadBE32(src + 12));
-  storeBE32(dst, aesOut0);
-  storeBE32(dst + 4, aesOut1);
-  storeBE32(dst + 8, aesOut2);
-  storeBE32(dst + 12, aesOut3);
-}

@@ -3,8 +3,6 @@
 // (RFC 8489 §14.5).
 import { loadBE32, storeBE32 } from './aes';
 
-export const SHA1_STATE_SIZE: i32 = 20;
-
 // FIPS 180-4 §5.3.1 initial hash value.
 export function sha1InitState(state: usize): void {
   store<u32>(state, 0x67452301);

@@ -4,6 +4,7 @@
 // A handle carries a generation so a disposed handle never reaches the next owner.
 import { AES_ROUND_KEYS_SIZE } from '../crypto/aes';
 import { GCM_KEY_SIZE } from '../crypto/gcm';
+import { HMAC_SHA1_KEY_SIZE } from '../crypto/hmac';
 import { streamAllocate, streamPointer, streamRelease, streamsFree } from './stream-table';
 
 export const CONTEXT_SLOTS: i32 = 1024;
@@ -22,9 +23,9 @@ export const C_RTP_CIPHER: usize = 64;
 export const C_RTCP_CIPHER: usize = C_RTP_CIPHER + <usize>GCM_KEY_SIZE;
 export const C_RTP_SALT: usize = C_RTCP_CIPHER + <usize>GCM_KEY_SIZE; // 16, zero-padded
 export const C_RTCP_SALT: usize = C_RTP_SALT + 16;
-export const C_RTP_AUTH: usize = C_RTCP_SALT + 16; // prepared HMAC-SHA1 key (40)
-export const C_RTCP_AUTH: usize = C_RTP_AUTH + 40;
-export const C_SSRCS: usize = C_RTCP_AUTH + 48; // u32 x CONTEXT_STREAMS
+export const C_RTP_AUTH: usize = C_RTCP_SALT + 16; // prepared HMAC-SHA1 key
+export const C_RTCP_AUTH: usize = C_RTP_AUTH + <usize>HMAC_SHA1_KEY_SIZE;
+export const C_SSRCS: usize = C_RTCP_AUTH + <usize>HMAC_SHA1_KEY_SIZE + 8; // u32 x CONTEXT_STREAMS
 export const C_SLOTS: usize = C_SSRCS + (<usize>CONTEXT_STREAMS << 2); // u16 x CONTEXT_STREAMS
 export const CONTEXT_SIZE: i32 = <i32>((C_SLOTS + (<usize>CONTEXT_STREAMS << 1) + 63) & ~63);
 
