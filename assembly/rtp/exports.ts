@@ -7,7 +7,7 @@ import { IO_REGION } from '../io';
 import { parseRtpHeader, serializeRtp } from './header';
 import { beginPackets, finishPackets, framePos, frameReset, validTable } from './packets';
 import {
-  CODEC_AV1, CODEC_H264, EXT_REGION, EXT_REGION_SIZE, CODEC_H265, CODEC_OPUS, CODEC_VP8, CODEC_VP9, FRAME_REGION, FRAME_REGION_SIZE,
+  CLEAN_PROVEN, CODEC_AV1, CODEC_H264, EXT_REGION, EXT_REGION_SIZE, CODEC_H265, CODEC_OPUS, CODEC_VP8, CODEC_VP9, FRAME_REGION, FRAME_REGION_SIZE,
   HEADER_REGION, INFO_CLEAN_START, INFO_KEYFRAME, INFO_NEXT_SEQ, INFO_PARAM_COUNT, INFO_REASON, INFO_REGION, MAX_PACKETS,
   PACKET_REGION, PACKET_REGION_SIZE, PACKET_TABLE, PARAM_REGION, PARAM_REGION_SIZE, REASON_NONE, setInfo,
 } from './regions';
@@ -94,7 +94,7 @@ export function rtpPacketize(
 export function rtpDepacketize(codec: i32, count: i32): i32 {
   setInfo(INFO_KEYFRAME, 0);
   setInfo(INFO_REASON, REASON_NONE);
-  setInfo(INFO_CLEAN_START, 1);
+  setInfo(INFO_CLEAN_START, CLEAN_PROVEN); // VP8/VP9/Opus check their start flags themselves
   if (!validTable(count)) return ERR_INVALID_ARGUMENT;
   frameReset();
   let r: i32;

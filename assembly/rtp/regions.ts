@@ -41,7 +41,12 @@ export const INFO_PARAM_FIRST: i32 = 3;   // then (offset, length) pairs, up to 
 export const INFO_WIDTH: i32 = 10;        // VP9 keyframe size, when known
 export const INFO_HEIGHT: i32 = 11;
 export const INFO_NEXT_SEQ: i32 = 12;     // packetiser: sequence number after the last packet
-export const INFO_CLEAN_START: i32 = 13;  // depacketiser: the first packet provably starts the frame
+export const INFO_CLEAN_START: i32 = 13;  // depacketiser: does the first packet start the frame? CLEAN_*
+
+// INFO_CLEAN_START values.
+export const CLEAN_NO: i32 = 0;          // nothing shows it (it may follow a lost packet)
+export const CLEAN_FIRST_SLICE: i32 = 1; // H.26x: the picture's first slice, but parameter sets may be lost
+export const CLEAN_PROVEN: i32 = 2;      // a start flag, delimiter or parameter set opens it
 
 // Depacketise failure reasons: ERR_MALFORMED is returned, and this says which.
 export const REASON_NONE: i32 = 0;

@@ -5,7 +5,7 @@
 // are then turned into the frame in one call into the WebAssembly core. A hole older than
 // the reorder window is a loss: the frame it hits is dropped and counted, and frames are
 // dropped until the next keyframe that provably starts clean.
-import { RTP_INFO, RTP_REASON, rtpCore } from '../wasm/rtp.js';
+import { RTP_CLEAN, RTP_INFO, RTP_REASON, rtpCore } from '../wasm/rtp.js';
 import { codecNumber, type RtpCodecName } from './codec.js';
 import { misuse } from './errors.js';
 import { pooledCopy } from './output-pool.js';
@@ -27,6 +27,13 @@ export interface DepacketizerOptions {
   reorderWindow?: number;
   /** Packets held at most (frame in progress plus reordering; default 4096). */
   maxBufferedPackets?: number;
+  /**
+   * H.264/H.265 only: the sender keeps parameter sets out of band (SDP
+   * sprop-parameter-sets), so a keyframe that opens with its first slice is a clean start
+   * even right after a loss. Default false: WebRTC senders put them in band, and a keyframe
+   * whose leading parameter-set packet was lost must not be emitted.
+   */
+  outOfBandParameterSets?: boolean;
 }
 
 export interface DepacketizerStats {
@@ -105,6 +112,10 @@ class CoreDepacketizer implements Depacketizer {
   private scanPos = 0;
   // Highest sequence number ever put in the ring.
   private maxStored = -1;
+  // Sequence number of the packet that ended the last frame (marker): a frame starting
+  // right after it is known to be whole from its first packet.
+  private lastEnd = Number.NEGATIVE_INFINITY;
+  private readonly firstSliceStarts: boolean;
 
   constructor(
     readonly codec: RtpCodecName,
@@ -112,6 +123,7 @@ class CoreDepacketizer implements Depacketizer {
   ) {
     this.codecId = codecNumber(codec);
     this.perPacketFrames = codec === 'opus';
+    this.firstSliceStarts = opts.outOfBandParameterSets === true;
     this.window = opts.reorderWindow ?? (codec === 'opus' ? 16 : 64);
     const maxBuffered = opts.maxBufferedPackets ?? 4096;
     if (!Number.isInteger(this.window) || this.window < 1 || this.window > 32768) {
@@ -204,6 +216,7 @@ class CoreDepacketizer implements Depacketizer {
     this.discardTs = undefined;
     this.scanBase = -1;
     this.maxStored = -1;
+    this.lastEnd = Number.NEGATIVE_INFINITY;
     this.waitingForKeyframe = true;
   }
 
@@ -235,6 +248,7 @@ class CoreDepacketizer implements Depacketizer {
         continue;
       }
       if (first.padding || first.ts === this.discardTs) {
+        if (first.padding && this.base === this.lastEnd + 1) this.lastEnd = this.base; // padding between frames
         this.take(this.base);
         this.base++;
         continue;
@@ -319,7 +333,7 @@ class CoreDepacketizer implements Depacketizer {
       n++;
       table[n] = o;
     }
-    this.decode(out, n, first.ts, from);
+    this.decode(out, n, first.ts, from, to);
   }
 
   // One packet that is a whole frame (Opus), in order: straight to the core, never held.
@@ -328,12 +342,14 @@ class CoreDepacketizer implements Depacketizer {
     core.packets.set(bytes, 0);
     core.table[0] = 0;
     core.table[1] = bytes.length;
-    this.decode(out, 1, ts, seq);
+    this.decode(out, 1, ts, seq, seq);
   }
 
   // The packets are laid out in the core's region: one call turns them into the frame.
-  private decode(out: EncodedFrame[], n: number, ts: number, from: number): void {
+  private decode(out: EncodedFrame[], n: number, ts: number, from: number, to: number): void {
     this.finished = true;
+    const contiguous = from === this.lastEnd + 1;
+    this.lastEnd = to;
     const core = rtpCore();
     const len = core.fns.rtpDepacketize(this.codecId, n);
     const info = core.info;
@@ -348,9 +364,11 @@ class CoreDepacketizer implements Depacketizer {
     }
     const keyframe = info[RTP_INFO.keyframe] === 1;
     if (this.waitingForKeyframe) {
-      // After a gap the frame's first packet may itself be lost: only a keyframe whose
-      // first packet provably opens it is safe to decode from.
-      if (!keyframe || (this.afterGap && info[RTP_INFO.cleanStart] !== 1)) {
+      // After a gap the frame's first packet may itself be lost: only a keyframe that
+      // follows the last frame's end, or whose first packet provably opens it, is safe.
+      const clean = info[RTP_INFO.cleanStart];
+      const proven = contiguous || clean === RTP_CLEAN.proven || (clean === RTP_CLEAN.firstSlice && this.firstSliceStarts);
+      if (!keyframe || (this.afterGap && !proven)) {
         this.stats.framesDroppedAwaitingKeyframe++;
         return;
       }

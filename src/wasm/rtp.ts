@@ -10,6 +10,9 @@ export type WasmRtpCodec = keyof typeof WASM_RTP_CODEC;
 /** Slots of the INFO region (assembly/rtp/regions.ts). */
 export const RTP_INFO = { keyframe: 0, reason: 1, paramCount: 2, paramFirst: 3, width: 10, height: 11, nextSeq: 12, cleanStart: 13 } as const;
 
+/** Does a depacketised frame's first packet start it (INFO cleanStart slot)? */
+export const RTP_CLEAN = { no: 0, firstSlice: 1, proven: 2 } as const;
+
 /** Why a depacketise failed (INFO reason slot). */
 export const RTP_REASON = {
   none: 0,

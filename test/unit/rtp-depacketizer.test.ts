@@ -150,26 +150,47 @@ describe('depacketiser', () => {
     expect(splitAnnexB(ok[0].data).length).toBe(3);
   });
 
-  it('H.264 without in-band parameter sets: an IDR whose first slice opens the frame recovers after a loss', () => {
+  describe('H.264 keyframes without in-band parameter sets', () => {
     const idr = new Uint8Array(2500).map((_, i) => (i % 250) + 1);
     idr[0] = 0x65;
     idr[1] = 0x88; // first_mb_in_slice = 0
     const p = new Uint8Array(2500).map((_, i) => (i % 240) + 1);
     p[0] = 0x41;
     p[1] = 0x9a;
-    const h = createPacketizer('h264', { payloadType: 102, ssrc: 8, sequenceNumber: 10 });
-    const frames = [idr, p, p, idr, p].map((u, i) => h.packetize(writeAnnexB([u]), i * 3000));
-    const dp = createDepacketizer('h264', { reorderWindow: 2 });
-    const out: EncodedFrame[] = [];
-    frames.forEach((ps, i) => {
-      ps.forEach((pkt, j) => {
-        if (i === 1 && j === 1) return; // lost
-        out.push(...dp.push(pkt));
-      });
+    // Parameter sets in band only at the start; the later IDR relies on them (a packetiser
+    // per frame, so none re-sends them).
+    let seq = 10;
+    const units = [[new Uint8Array([0x67, 0x42]), new Uint8Array([0x68, 0xce]), idr], [p], [p], [idr], [p]];
+    const frames = units.map((u, i) => {
+      const ps = createPacketizer('h264', { payloadType: 102, ssrc: 8, sequenceNumber: seq }).packetize(writeAnnexB(u), i * 3000);
+      seq += ps.length;
+      return ps;
     });
-    out.push(...dp.flush());
-    expect(out.map((f) => f.timestamp)).toEqual([0, 9000, 12000]);
-    expect(out.map((f) => f.keyframe)).toEqual([true, true, false]);
+    const play = (lose: [number, number], outOfBandParameterSets: boolean): EncodedFrame[] => {
+      const dp = createDepacketizer('h264', { reorderWindow: 2, outOfBandParameterSets });
+      const out: EncodedFrame[] = [];
+      frames.forEach((ps, i) => {
+        ps.forEach((pkt, j) => {
+          if (i === lose[0] && j === lose[1]) return;
+          out.push(...dp.push(pkt));
+        });
+      });
+      return out.concat(dp.flush());
+    };
+
+    it('recover at an IDR that follows a whole frame (its start is known)', () => {
+      expect(play([1, 1], false).map((f) => [f.timestamp, f.keyframe])).toEqual([[0, true], [9000, true], [12000, false]]);
+    });
+
+    it('an IDR right after the lost packet: dropped, since its parameter sets may have been lost too', () => {
+      const last = frames[2].length - 1;
+      expect(play([2, last], false).map((f) => f.timestamp)).toEqual([0, 3000]);
+    });
+
+    it('...unless the parameter sets travel out of band: then its first slice proves the start', () => {
+      const last = frames[2].length - 1;
+      expect(play([2, last], true).map((f) => f.timestamp)).toEqual([0, 3000, 9000, 12000]);
+    });
   });
 
   it('rejects bad options with DOMException', () => {

@@ -12,8 +12,8 @@ function packetize(codec: Parameters<typeof createPacketizer>[0], frame: Uint8Ar
   return p.packetize(frame, 2).map(toHex);
 }
 
-function depacketize(codec: Parameters<typeof createDepacketizer>[0], packets: string[]): EncodedFrame[] {
-  const d = createDepacketizer(codec);
+function depacketize(codec: Parameters<typeof createDepacketizer>[0], packets: string[], outOfBandParameterSets = false): EncodedFrame[] {
+  const d = createDepacketizer(codec, { outOfBandParameterSets });
   return packets.flatMap((p) => d.push(hex(p)));
 }
 
@@ -58,7 +58,7 @@ describe('H.264 (RFC 6184, packetization-mode 1)', () => {
     const ps = packetize('h264', writeAnnexB([big]), 1000);
     expect(ps.map((p) => p.slice(24, 28))).toEqual(['7c85', '7c05', '7c45']);
     expect(ps.map((p) => p.length / 2 - 12 - 2)).toEqual([986, 986, 27]);
-    const out = depacketize('h264', ps);
+    const out = depacketize('h264', ps, true); // a lone IDR: its parameter sets travel out of band
     expect(toHex(out[0].data)).toBe(`00000001${toHex(big)}`);
   });
 });

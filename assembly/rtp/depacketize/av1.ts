@@ -5,7 +5,7 @@ import { ERR_MALFORMED } from '../../abi';
 import { lebBytes, lebValue, readLeb128, writeLeb128 } from '../bytes';
 import { frameAppendByte, framePos, frameRoom, inPayload, inPayloadLen, loadPacket } from '../packets';
 import {
-  FRAME_REGION, INFO_CLEAN_START, INFO_KEYFRAME, INFO_REASON, REASON_DESCRIPTOR, REASON_EMPTY, REASON_FRAGMENT, REASON_NOT_START,
+  CLEAN_NO, CLEAN_PROVEN, FRAME_REGION, INFO_CLEAN_START, INFO_KEYFRAME, INFO_REASON, REASON_DESCRIPTOR, REASON_EMPTY, REASON_FRAGMENT, REASON_NOT_START,
   setInfo,
 } from '../regions';
 import {
@@ -136,6 +136,6 @@ export function depacketizeAv1(count: i32): i32 {
   if (framePos <= 2) return fail(REASON_EMPTY);
   setInfo(INFO_KEYFRAME, newSequence || (sequenceHeader && key) ? 1 : 0);
   // Z=0 on the first packet is checked; N=1 or a leading sequence header proves a start.
-  setInfo(INFO_CLEAN_START, newSequence || firstIsSequenceHeader ? 1 : 0);
+  setInfo(INFO_CLEAN_START, newSequence || firstIsSequenceHeader ? CLEAN_PROVEN : CLEAN_NO);
   return 0;
 }

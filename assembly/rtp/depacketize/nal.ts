@@ -8,7 +8,7 @@ import {
   frameAppend, frameAppendByte, frameAppendStartCode, framePos, frameRoom, inPayload, inPayloadLen, loadPacket,
 } from '../packets';
 import {
-  INFO_CLEAN_START, INFO_KEYFRAME, INFO_REASON, REASON_DESCRIPTOR, REASON_EMPTY, REASON_FRAGMENT, REASON_NOT_START, setInfo,
+  CLEAN_FIRST_SLICE, CLEAN_NO, CLEAN_PROVEN, INFO_CLEAN_START, INFO_KEYFRAME, INFO_REASON, REASON_DESCRIPTOR, REASON_EMPTY, REASON_FRAGMENT, REASON_NOT_START, setInfo,
 } from '../regions';
 import { isKeyUnit } from '../packetize/nal';
 
@@ -17,16 +17,17 @@ let keyFound = false;
 let unitsSeen = 0;
 
 // A frame provably starts at its first packet when that opens with an access unit
-// delimiter, a parameter set (H.264 §7.4.1.2.3, H.265 §7.4.2.4.4 order), or the first
-// slice of a picture: first_mb_in_slice = 0 (ue(v) '1', H.264 §7.3.3) or
-// first_slice_segment_in_pic_flag = 1 (H.265 §7.3.6.1), the bit after the NAL header.
-// sliceByte is that byte (-1 when the unit has none).
+// delimiter or a parameter set (H.264 §7.4.1.2.3, H.265 §7.4.2.4.4 order). Opening with
+// the first slice of a picture (first_mb_in_slice = 0: ue(v) '1', H.264 §7.3.3;
+// first_slice_segment_in_pic_flag = 1, H.265 §7.3.6.1) starts the picture, though its
+// parameter sets may have been lost before it. sliceByte is the byte after the NAL
+// header (-1 when the unit has none).
 function noteUnit(t: u32, h265: bool, sliceByte: i32): void {
   if (unitsSeen++ == 0) {
     const vcl = h265 ? t <= 31 : t >= 1 && t <= 5;
     const firstSlice = vcl && sliceByte >= 0 && (sliceByte & 0x80) != 0;
-    const clean = firstSlice || (h265 ? t == 35 || t == 32 : t == 9 || t == 7);
-    setInfo(INFO_CLEAN_START, clean ? 1 : 0);
+    const opens = h265 ? t == 35 || t == 32 : t == 9 || t == 7;
+    setInfo(INFO_CLEAN_START, opens ? CLEAN_PROVEN : firstSlice ? CLEAN_FIRST_SLICE : CLEAN_NO);
   }
 }
 
