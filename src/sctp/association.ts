@@ -21,6 +21,7 @@ import { SctpError } from './errors.js';
 import { newCounters, type SctpCloseReason, type SctpCounters, type SctpEvent } from './events.js';
 import { type ResolvedOptions, resolveOptions, type SctpAssociationOptions } from './options.js';
 import { type RawChunk, readU32, sealPacket, splitChunks, verifyPacket } from './packet.js';
+import { ByteSlab } from './byte-slab.js';
 import { Reassembler, type ReceivedMessage } from './reassembly.js';
 import { RtoEstimator } from './rto.js';
 import { type OutboundMessage, SendQueue } from './send-queue.js';
@@ -102,6 +103,8 @@ export class SctpAssociation {
   private inboundStreams: number;
   private peerForwardTsn = false;
   private peerReconfig = false;
+  /** Both sides accept zero checksums (RFC 9653): we send without CRC-32c. */
+  private peerZeroChecksum = false;
 
   // Handshake
   private connectCalled = false;
@@ -175,6 +178,7 @@ export class SctpAssociation {
   private now = 0;
   private readonly outChunks: SentChunk[] = [];
   private readonly outControl: Uint8Array[] = [];
+  private readonly slab = new ByteSlab();
 
   constructor(options: SctpAssociationOptions = {}) {
     this.options = resolveOptions(options);
@@ -261,6 +265,7 @@ export class SctpAssociation {
       initialTsn: this.localInitialTsn,
       forwardTsn: true,
       reconfig: true,
+      zeroChecksum: this.options.zeroChecksum,
       cookie,
     };
   }
@@ -535,7 +540,7 @@ export class SctpAssociation {
     this.now = now;
     this.counters.packetsReceived++;
     this.counters.bytesReceived += packet.length;
-    if (!verifyPacket(packet)) {
+    if (!verifyPacket(packet, this.options.zeroChecksum)) {
       this.counters.badChecksum++;
       return;
     }
@@ -685,6 +690,7 @@ export class SctpAssociation {
       inboundStreams: Math.min(this.options.streams, init.outboundStreams),
       peerForwardTsn: init.forwardTsn,
       peerReconfig: init.reconfig,
+      peerZeroChecksum: init.zeroChecksum === true,
       createdAt: Math.floor(now),
     });
     if (this.controlPackets.length < MAX_QUEUED_CONTROL) {
@@ -699,7 +705,7 @@ export class SctpAssociation {
       this.counters.malformed++;
       return false;
     }
-    this.adoptPeer(init.initiateTag, init.initialTsn, init.aRwnd, init.inboundStreams, init.outboundStreams, init.forwardTsn, init.reconfig);
+    this.adoptPeer(init.initiateTag, init.initialTsn, init.aRwnd, init.inboundStreams, init.outboundStreams, init.forwardTsn, init.reconfig, init.zeroChecksum === true);
     this.cookieEcho = encodeCookieEcho(init.cookie.slice());
     this.stateValue = 'cookie-echoed';
     this.handshakeDue = true;
@@ -708,7 +714,8 @@ export class SctpAssociation {
     return true;
   }
 
-  private adoptPeer(tag: number, initialTsn: number, aRwnd: number, peerMis: number, peerOs: number, fwd: boolean, reconfig: boolean): void {
+  private adoptPeer(tag: number, initialTsn: number, aRwnd: number, peerMis: number, peerOs: number, fwd: boolean, reconfig: boolean, zeroChecksum: boolean): void {
+    this.peerZeroChecksum = zeroChecksum && this.options.zeroChecksum;
     this.peerTag = tag;
     this.tracker.reset(initialTsn);
     this.peerNextRequestSeq = initialTsn;
@@ -736,7 +743,7 @@ export class SctpAssociation {
     if (st === 'closed' || st === 'cookie-wait' || st === 'cookie-echoed') {
       // §5.2.4 case D (both tags match, we were still handshaking) or §5.1 D when closed.
       if (st !== 'cookie-echoed' || this.peerTag !== c.peerTag) {
-        this.adoptPeer(c.peerTag, c.peerInitialTsn, c.peerRwnd, c.outboundStreams, c.inboundStreams, c.peerForwardTsn, c.peerReconfig);
+        this.adoptPeer(c.peerTag, c.peerInitialTsn, c.peerRwnd, c.outboundStreams, c.inboundStreams, c.peerForwardTsn, c.peerReconfig, c.peerZeroChecksum);
         this.outboundStreams = c.outboundStreams;
         this.inboundStreams = c.inboundStreams;
       }
@@ -812,7 +819,10 @@ export class SctpAssociation {
       this.counters.invalidStream++;
       return true;
     }
-    this.reassembler.add(d.tsn, d.flags, d.streamId, d.ssn, d.ppid, d.userData.slice());
+    // A whole message is handed to the application: its own buffer. A fragment lives only
+    // until reassembly copies it out: slab memory.
+    const whole = (d.flags & (DATA_FLAG_BEGIN | DATA_FLAG_END)) === (DATA_FLAG_BEGIN | DATA_FLAG_END);
+    this.reassembler.add(d.tsn, d.flags, d.streamId, d.ssn, d.ppid, whole ? d.userData.slice() : this.slab.copy(d.userData));
     return true;
   }
 
@@ -1192,7 +1202,7 @@ export class SctpAssociation {
   private packetOf(chunks: Uint8Array[], vtag: number): Uint8Array {
     let size = 12;
     for (const c of chunks) size += pad4(c.length);
-    const p = new Uint8Array(size);
+    const p = this.slab.alloc(size);
     let o = 12;
     for (const c of chunks) {
       p.set(c, o);
@@ -1288,7 +1298,7 @@ export class SctpAssociation {
     out.length = 0;
     if (wantData) size = this.collectData(now, size, max);
     if (ctrl.length === 0 && out.length === 0) return undefined;
-    const p = new Uint8Array(size);
+    const p = this.slab.alloc(size);
     let o = 12;
     for (const c of ctrl) {
       p.set(c, o);
@@ -1302,7 +1312,7 @@ export class SctpAssociation {
       if (i === out.length - 1 && !this.sendQueue.hasData && this.pendingRetransmits === 0) flags |= DATA_FLAG_IMMEDIATE;
       o = pad4(writeData(p, o, flags, c.tsn, c.streamId, c.ssn, c.ppid, c.data));
     }
-    sealPacket(p, this.options.localPort, this.options.remotePort, this.peerTag);
+    sealPacket(p, this.options.localPort, this.options.remotePort, this.peerTag, this.peerZeroChecksum);
     if (out.length > 0) {
       if (this.t3 === Number.POSITIVE_INFINITY) this.t3 = now + this.rto.rto;
       if (this.tlpDeadline === Number.POSITIVE_INFINITY && !this.tlpProbing) this.tlpDeadline = now + this.probeTimeout();

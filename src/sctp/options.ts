@@ -30,6 +30,12 @@ export interface SctpAssociationOptions {
   maxInitRetransmits?: number;
   initialCwndPackets?: number;
   maxCwnd?: number;
+  /**
+   * Advertise Zero Checksum Acceptable (RFC 9653) with the "SCTP over DTLS" method: when
+   * the peer advertises it too, packets go without CRC-32c (DTLS already authenticates
+   * them; Chrome does the same). Set false when the association does not run over DTLS.
+   */
+  zeroChecksum?: boolean;
   /** Idle HEARTBEAT interval, ms (RFC 9260 §8.3, HB.interval: 30 s). 0 disables. */
   heartbeatIntervalMs?: number;
   /** Valid.Cookie.Life (RFC 9260 §15: 60 s). */
@@ -59,6 +65,7 @@ export function resolveOptions(o: SctpAssociationOptions): ResolvedOptions {
     initialCwndPackets: o.initialCwndPackets ?? 10,
     maxCwnd: o.maxCwnd ?? 8 * 1024 * 1024,
     heartbeatIntervalMs: o.heartbeatIntervalMs ?? 30_000,
+    zeroChecksum: o.zeroChecksum ?? true,
     cookieLifetimeMs: o.cookieLifetimeMs ?? 60_000,
     randomBytes: o.randomBytes ?? ((n) => crypto.getRandomValues(new Uint8Array(n))),
   };

@@ -19,10 +19,15 @@ export function packetChecksum(packet: Uint8Array): number {
   return crc32c(packet.subarray(12), c);
 }
 
-/** True when the packet is long enough, 4-aligned in its chunks' framing, and its checksum matches. */
-export function verifyPacket(packet: Uint8Array): boolean {
+/**
+ * True when the packet is long enough and its checksum matches. With `acceptZero`
+ * (RFC 9653: we advertised Zero Checksum Acceptable because DTLS protects the packets)
+ * a checksum of zero is accepted too, except on a packet starting with INIT.
+ */
+export function verifyPacket(packet: Uint8Array, acceptZero = false): boolean {
   if (packet.length < COMMON_HEADER_SIZE + CHUNK_HEADER_SIZE) return false;
   const stored = (packet[8] | (packet[9] << 8) | (packet[10] << 16) | (packet[11] << 24)) >>> 0;
+  if (stored === 0 && acceptZero && packet[COMMON_HEADER_SIZE] !== 1) return true;
   return packetChecksum(packet) === stored;
 }
 
@@ -39,7 +44,7 @@ export function readCommonHeader(packet: Uint8Array): CommonHeader {
  * packet. The checksum is stored least significant byte first: the CRC register is
  * reflected, and every stack (usrsctp, dcsctp, Pion) writes it so (RFC 9260 Appendix B).
  */
-export function sealPacket(packet: Uint8Array, sourcePort: number, destinationPort: number, verificationTag: number): void {
+export function sealPacket(packet: Uint8Array, sourcePort: number, destinationPort: number, verificationTag: number, zeroChecksum = false): void {
   packet[0] = sourcePort >>> 8;
   packet[1] = sourcePort & 0xff;
   packet[2] = destinationPort >>> 8;
@@ -49,6 +54,8 @@ export function sealPacket(packet: Uint8Array, sourcePort: number, destinationPo
   packet[6] = (verificationTag >>> 8) & 0xff;
   packet[7] = verificationTag & 0xff;
   packet[8] = packet[9] = packet[10] = packet[11] = 0;
+  // RFC 9653 §5: with Zero Checksum negotiated the field stays 0 (DTLS authenticates).
+  if (zeroChecksum) return;
   const c = crc32c(packet);
   packet[8] = c & 0xff;
   packet[9] = (c >>> 8) & 0xff;

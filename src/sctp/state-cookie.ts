@@ -16,6 +16,8 @@ export interface CookieContents {
   inboundStreams: number;
   peerForwardTsn: boolean;
   peerReconfig: boolean;
+  /** The peer accepts zero checksums (RFC 9653). */
+  peerZeroChecksum: boolean;
   /** When the cookie was made, in the caller's clock (ms, truncated to 32 bits). */
   createdAt: number;
 }
@@ -33,7 +35,7 @@ export function sealCookie(secret: Uint8Array, c: CookieContents): Uint8Array {
   writeU32(b, 16, c.peerRwnd);
   writeU16(b, 20, c.outboundStreams);
   writeU16(b, 22, c.inboundStreams);
-  b[24] = (c.peerForwardTsn ? 1 : 0) | (c.peerReconfig ? 2 : 0);
+  b[24] = (c.peerForwardTsn ? 1 : 0) | (c.peerReconfig ? 2 : 0) | (c.peerZeroChecksum ? 4 : 0);
   b[25] = 1; // format version
   writeU32(b, 26, c.createdAt >>> 0);
   b.set(hmac(sha256, secret, b.subarray(0, BODY)), BODY);
@@ -57,6 +59,7 @@ export function openCookie(secret: Uint8Array, cookie: Uint8Array): CookieConten
     inboundStreams: readU16(cookie, 22),
     peerForwardTsn: (cookie[24] & 1) !== 0,
     peerReconfig: (cookie[24] & 2) !== 0,
+    peerZeroChecksum: (cookie[24] & 4) !== 0,
     createdAt: readU32(cookie, 26),
   };
 }

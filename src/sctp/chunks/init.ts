@@ -17,7 +17,12 @@ export interface InitChunk {
   reconfig: boolean;
   /** INIT ACK only: the opaque state cookie. */
   cookie?: Uint8Array;
+  /** RFC 9653: the sender accepts packets with a zero checksum over DTLS (method 1). */
+  zeroChecksum?: boolean;
 }
+
+/** Error Detection Method Identifier for "SCTP over DTLS" (RFC 9653 §4, RFC 8261). */
+const EDMID_DTLS = 1;
 
 const FIXED = 16;
 
@@ -48,6 +53,9 @@ export function parseInit(raw: RawChunk): InitChunk | undefined {
       case ParamType.FORWARD_TSN_SUPPORTED:
         init.forwardTsn = true;
         break;
+      case ParamType.ZERO_CHECKSUM_ACCEPTABLE:
+        if (body.length >= 4 && readU32(body, 0) === EDMID_DTLS) init.zeroChecksum = true;
+        break;
       case ParamType.SUPPORTED_EXTENSIONS:
         for (const t of body) {
           if (t === ChunkType.FORWARD_TSN) init.forwardTsn = true;
@@ -68,7 +76,8 @@ export function encodeInit(type: ChunkType.INIT | ChunkType.INIT_ACK, init: Init
   const ext = [ChunkType.FORWARD_TSN, ChunkType.RE_CONFIG];
   const cookieLen = init.cookie ? 4 + init.cookie.length : 0;
   const extLen = 4 + ext.length;
-  const len = 4 + FIXED + 4 /* Forward-TSN-Supported */ + pad4(extLen) + cookieLen;
+  const zcLen = init.zeroChecksum ? 8 : 0;
+  const len = 4 + FIXED + 4 /* Forward-TSN-Supported */ + pad4(extLen) + zcLen + cookieLen;
   const b = new Uint8Array(len);
   let o = writeChunkHeader(b, 0, type, 0, len);
   writeU32(b, o, init.initiateTag);
@@ -84,6 +93,12 @@ export function encodeInit(type: ChunkType.INIT | ChunkType.INIT_ACK, init: Init
   writeU16(b, o + 2, extLen);
   for (let i = 0; i < ext.length; i++) b[o + 4 + i] = ext[i];
   o += pad4(extLen);
+  if (init.zeroChecksum) {
+    writeU16(b, o, ParamType.ZERO_CHECKSUM_ACCEPTABLE);
+    writeU16(b, o + 2, 8);
+    writeU32(b, o + 4, EDMID_DTLS);
+    o += 8;
+  }
   if (init.cookie) {
     writeU16(b, o, ParamType.STATE_COOKIE);
     writeU16(b, o + 2, 4 + init.cookie.length);
