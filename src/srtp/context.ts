@@ -72,7 +72,12 @@ const finalizer = new FinalizationRegistry<number>((handle) => {
 // Set by fromSessionKeys() for the constructor call it makes next (synchronously).
 let adopting: { profile: SrtpProfile; handle: number } | undefined;
 
-type Transform = 'srtpProtectRtp' | 'srtpUnprotectRtp' | 'srtpProtectRtcp' | 'srtpUnprotectRtcp';
+// The four transforms, as indices into the per-context tables below.
+const PROTECT_RTP = 0;
+const UNPROTECT_RTP = 1;
+const PROTECT_RTCP = 2;
+const UNPROTECT_RTCP = 3;
+type Transform = typeof PROTECT_RTP | typeof UNPROTECT_RTP | typeof PROTECT_RTCP | typeof UNPROTECT_RTCP;
 
 function checkBytes(name: string, value: unknown, length: number): Uint8Array {
   if (!(value instanceof Uint8Array) || value.length !== length) {
@@ -117,11 +122,10 @@ export class SrtpContext {
   #handle: number;
   readonly #core: SrtpCore;
   readonly #params: SrtpProfileParameters;
-  readonly #stats: SrtpContextStats = {
-    rtpProtected: 0,
-    rtpUnprotected: 0,
-    rtcpProtected: 0,
-    rtcpUnprotected: 0,
+  // Core entry points and success counts by Transform, looked up once per packet by index.
+  readonly #fns: readonly ((handle: number, len: number) => number)[];
+  readonly #done = [0, 0, 0, 0];
+  readonly #stats: Pick<SrtpContextStats, 'dropped'> = {
     dropped: { auth: 0, replay: 0, malformed: 0, capacity: 0, exhausted: 0 },
   };
 
@@ -147,6 +151,7 @@ export class SrtpContext {
     this.profile = profile;
     this.#params = SRTP_PROFILES[profile];
     this.#core = core;
+    this.#fns = [core.fns.srtpProtectRtp, core.fns.srtpUnprotectRtp, core.fns.srtpProtectRtcp, core.fns.srtpUnprotectRtcp];
     this.#handle = handle;
     finalizer.register(this, handle, this);
   }
@@ -175,20 +180,20 @@ export class SrtpContext {
 
   /** Protects an RTP packet; returns a new Uint8Array. Throws SrtpError. */
   protectRtp(packet: Uint8Array): Uint8Array {
-    return this.#run('srtpProtectRtp', packet);
+    return this.#run(PROTECT_RTP, packet);
   }
 
   /** Verifies and decrypts an SRTP packet; returns a new Uint8Array. Throws SrtpError. */
   unprotectRtp(packet: Uint8Array): Uint8Array {
-    return this.#run('srtpUnprotectRtp', packet);
+    return this.#run(UNPROTECT_RTP, packet);
   }
 
   protectRtcp(packet: Uint8Array): Uint8Array {
-    return this.#run('srtpProtectRtcp', packet);
+    return this.#run(PROTECT_RTCP, packet);
   }
 
   unprotectRtcp(packet: Uint8Array): Uint8Array {
-    return this.#run('srtpUnprotectRtcp', packet);
+    return this.#run(UNPROTECT_RTCP, packet);
   }
 
   /**
@@ -199,19 +204,19 @@ export class SrtpContext {
    * packet.length (unprotect).
    */
   protectRtpInto(packet: Uint8Array, out: Uint8Array): number {
-    return this.#into('srtpProtectRtp', packet, out, this.#params.rtpTagLength);
+    return this.#into(PROTECT_RTP, packet, out, this.#params.rtpTagLength);
   }
 
   unprotectRtpInto(packet: Uint8Array, out: Uint8Array): number {
-    return this.#into('srtpUnprotectRtp', packet, out, 0);
+    return this.#into(UNPROTECT_RTP, packet, out, 0);
   }
 
   protectRtcpInto(packet: Uint8Array, out: Uint8Array): number {
-    return this.#into('srtpProtectRtcp', packet, out, this.#params.rtcpTagLength + 4);
+    return this.#into(PROTECT_RTCP, packet, out, this.#params.rtcpTagLength + 4);
   }
 
   unprotectRtcpInto(packet: Uint8Array, out: Uint8Array): number {
-    return this.#into('srtpUnprotectRtcp', packet, out, 0);
+    return this.#into(UNPROTECT_RTCP, packet, out, 0);
   }
 
   /** Bytes protectRtp adds (the tag) and protectRtcp adds (SRTCP index word and tag). */
@@ -238,8 +243,14 @@ export class SrtpContext {
 
   /** A snapshot of this context's counters. */
   getStats(): SrtpContextStats {
-    const s = this.#stats;
-    return { ...s, dropped: { ...s.dropped } };
+    const d = this.#done;
+    return {
+      rtpProtected: d[PROTECT_RTP],
+      rtpUnprotected: d[UNPROTECT_RTP],
+      rtcpProtected: d[PROTECT_RTCP],
+      rtcpUnprotected: d[UNPROTECT_RTCP],
+      dropped: { ...this.#stats.dropped },
+    };
   }
 
   /** Wipes the keys and frees the context's slot and SSRC streams in the core. */
@@ -258,14 +269,6 @@ export class SrtpContext {
     if (this.#handle < 0) throw new DOMException('SRTP context was disposed', 'InvalidStateError');
   }
 
-  #count(which: Transform): void {
-    const s = this.#stats;
-    if (which === 'srtpProtectRtp') s.rtpProtected++;
-    else if (which === 'srtpUnprotectRtp') s.rtpUnprotected++;
-    else if (which === 'srtpProtectRtcp') s.rtcpProtected++;
-    else s.rtcpUnprotected++;
-  }
-
   #run(which: Transform, packet: Uint8Array): Uint8Array {
     this.#alive();
     if (!(packet instanceof Uint8Array)) throw new TypeError('packet must be a Uint8Array');
@@ -275,13 +278,13 @@ export class SrtpContext {
     }
     const io = this.#core.io;
     io.set(packet);
-    const n = this.#core.fns[which](this.#handle, packet.length);
+    const n = this.#fns[which](this.#handle, packet.length);
     if (n < 0) {
       const code = codeOf(n);
       this.#stats.dropped[code]++;
       throw new SrtpError(code, MESSAGES[code]);
     }
-    this.#count(which);
+    this.#done[which]++;
     return io.slice(0, n);
   }
 
@@ -296,10 +299,10 @@ export class SrtpContext {
     } else {
       const io = this.#core.io;
       io.set(packet);
-      n = this.#core.fns[which](this.#handle, packet.length);
+      n = this.#fns[which](this.#handle, packet.length);
       if (n >= 0) {
         out.set(io.subarray(0, n));
-        this.#count(which);
+        this.#done[which]++;
         this.lastError = undefined;
         return n;
       }
