@@ -4,8 +4,9 @@
 // the WebAssembly core never traps. Packetise/depacketise round-trips random frames.
 import fc from 'fast-check';
 import {
-  createDepacketizer, createPacketizer, type EncodedFrame, parseRtcp, parseRtp, RTP_CODECS, type RtpCodecName, RtpError,
-  serializeRtcp, serializeRtp, splitAnnexB, writeAnnexB,
+  createDepacketizer, createPacketizer, type EncodedFrame, IvfWriter, OggOpusWriter, parseRtcp, parseRtp, RTP_CODECS,
+  readAnnexBAccessUnits, readIvf, readOggOpus, type RtpCodecName, RtpError, serializeRtcp, serializeRtp, splitAnnexB,
+  writeAnnexB,
 } from '../../src/rtp/index.js';
 import { rtpCore } from '../../src/wasm/rtp.js';
 
@@ -317,4 +318,30 @@ describe('depacketiser under seeded loss, duplication and reordering', () => {
       );
     });
   }
+});
+
+describe('container readers under hostile files', () => {
+  it('IVF, Ogg Opus and Annex-B readers return frames or throw RtpError, for random and mutated files', () => {
+    const ivf = new IvfWriter({ fourcc: 'VP80', width: 16, height: 16, timebaseDenominator: 30, timebaseNumerator: 1 });
+    ivf.addFrame(new Uint8Array([1, 2, 3]), 0);
+    ivf.addFrame(new Uint8Array([4, 5]), 1);
+    const ogg = new OggOpusWriter({ channels: 1 });
+    ogg.addPacket(new Uint8Array([0xfc, 1, 2]));
+    ogg.addPacket(new Uint8Array(300).fill(0xfc));
+    const files = [ivf.finish(), ogg.finish()];
+    fc.assert(
+      fc.property(fc.nat(1), fc.nat(400), fc.integer({ min: 0, max: 255 }), fc.nat(400), bytes(100), (which, at, v, cut, junk) => {
+        const f = files[which].slice(0, Math.max(1, cut));
+        if (at < f.length) f[at] = v;
+        onlyRtpError(() => (which === 0 ? readIvf(f) : readOggOpus(f)));
+        onlyRtpError(() => readIvf(junk));
+        onlyRtpError(() => readOggOpus(junk));
+        readAnnexBAccessUnits(junk, 'h264');
+        readAnnexBAccessUnits(junk, 'h265');
+      }),
+      { numRuns: RUNS },
+    );
+    expect(readIvf(files[0]).frames.map((x) => Array.from(x.data))).toEqual([[1, 2, 3], [4, 5]]);
+    expect(readOggOpus(files[1]).packets.map((x) => x.length)).toEqual([3, 300]);
+  });
 });
