@@ -76,7 +76,7 @@ const CODEC_BY_MIME: Record<string, RtpCodecName> = {
   'video/av1': 'av1',
 };
 
-function toSdpCandidate(c: IceCandidate): Candidate {
+export function toSdpCandidate(c: IceCandidate): Candidate {
   const out: Candidate = {
     foundation: c.foundation,
     component: c.component,
@@ -164,6 +164,8 @@ export class Connection implements PeerTransport {
   readonly #hub: DataChannelHub | undefined;
   #sctpManager: DataChannelManager | null = null;
   #sctpStarted = false;
+  /** The peer's DTLS certificate (DER), once connected. */
+  peerCertificate: Uint8Array | undefined;
   /** The selected candidate pair, for getStats. */
   selectedPair: { local: IceCandidate; remote: IceCandidate } | undefined;
 
@@ -397,6 +399,15 @@ export class Connection implements PeerTransport {
     this.#listener.sctpState('connecting');
   }
 
+  #sctpReported: 'connecting' | 'connected' | 'closed' = 'connecting';
+  #updateSctpState(): void {
+    const st = this.#sctpManager?.association.state;
+    const next = st === 'established' ? 'connected' : st === 'closed' ? 'closed' : 'connecting';
+    if (next === this.#sctpReported) return;
+    this.#sctpReported = next;
+    this.#listener.sctpState(next);
+  }
+
   get sctpCounters(): DataChannelManager['counters'] | null {
     return this.#sctpManager?.counters ?? null;
   }
@@ -500,6 +511,7 @@ export class Connection implements PeerTransport {
         break;
       case 'selected-pair':
         this.selectedPair = { local: e.local, remote: e.remote };
+        this.#listener.selectedPair?.();
         break;
       case 'data':
         this.#demux(e.data);
@@ -533,6 +545,7 @@ export class Connection implements PeerTransport {
   #onDtlsEvent(e: DtlsEvent): void {
     switch (e.type) {
       case 'connected': {
+        this.peerCertificate = e.peerCertificate;
         const dtls = this.#dtls;
         if (e.srtpProfile && dtls) {
           const keys = dtls.srtpKeys();
@@ -552,6 +565,7 @@ export class Connection implements PeerTransport {
         if (m && this.#sctpStarted) {
           m.handleInput(this.#now(), e.data);
           this.#hub?.dispatchEvents();
+          this.#updateSctpState();
         }
         break;
       }

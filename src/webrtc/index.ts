@@ -28,3 +28,5 @@ export type { RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCapabilities } from './c
 export type { EncodedFrame, EncodedFrameInit, MediaRtpPacket } from './media-types.js';
 export { RTCDataChannel, RTCDataChannelEvent, RTCErrorEvent } from './rtc-data-channel.js';
 export type { RTCDataChannelInit, RTCDataChannelState } from './rtc-data-channel.js';
+export { RTCIceTransport, RTCDtlsTransport, RTCSctpTransport } from './rtc-transports.js';
+export type { RTCIceParameters, RTCIceCandidatePair, RTCSctpTransportState } from './rtc-transports.js';

@@ -17,6 +17,8 @@ export interface TransportListener {
   dtlsState(state: RTCDtlsTransportState): void;
   /** The SCTP association is up (data channels may open). */
   sctpState(state: 'connecting' | 'connected' | 'closed'): void;
+  /** A (new) candidate pair carries the data. */
+  selectedPair?(): void;
 }
 
 export interface RemoteTransportParameters {

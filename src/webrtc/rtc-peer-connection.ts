@@ -24,7 +24,7 @@ import type { Direction, MediaDescription, SessionDescription, SetupRole } from 
 import { DEFAULT_EXTENSIONS } from './capabilities.js';
 import { type NormalizedConfiguration, type RTCConfiguration, normalizeConfiguration } from './configuration.js';
 import { RTCError, domError } from './errors.js';
-import { Connection } from './connection.js';
+import { Connection, LOCAL_MAX_MESSAGE_SIZE, toSdpCandidate } from './connection.js';
 import { EventTargetWithHandlers } from './event-handlers.js';
 import { RTCPeerConnectionIceEvent, RTCTrackEvent } from './events.js';
 import { MediaStream } from './media-stream.js';
@@ -38,6 +38,7 @@ import { RTCRtpTransceiver } from './rtc-rtp-transceiver.js';
 import { type RTCSdpType, RTCSessionDescription, type RTCSessionDescriptionInit } from './rtc-session-description.js';
 import { DataChannelHub, type RTCDataChannel, RTCDataChannelEvent, type RTCDataChannelInit } from './rtc-data-channel.js';
 import { type RTCStats, type RTCStatsReport, buildStatsReport } from './rtc-stats-report.js';
+import { RTCDtlsTransport, RTCIceTransport, RTCSctpTransport, type TransportSource } from './rtc-transports.js';
 import { TaskQueue } from './task-queue.js';
 
 export type RTCSignalingState = 'stable' | 'have-local-offer' | 'have-remote-offer' | 'have-local-pranswer' | 'have-remote-pranswer' | 'closed';
@@ -151,6 +152,9 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
   readonly #remoteStreams = new Map<string, MediaStream>();
   #transport: PeerTransport | null = null;
   #transportStarted = false;
+  #iceTransport: RTCIceTransport | null = null;
+  #dtlsTransport: RTCDtlsTransport | null = null;
+  #sctpTransport: RTCSctpTransport | null = null;
   /** Our DTLS role once the first offer/answer fixed it (RFC 8842 §5.5). */
   #dtlsRole: 'client' | 'server' | null = null;
   readonly #localCandidates: Candidate[] = [];
@@ -232,7 +236,11 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     return new RTCSessionDescription({ type: d.type, sdp: serialize(copy) });
   }
 
-  /** W3C §4.4.1.1 "sctp": non-null once an m=application section is negotiated. */
+  /** W3C §4.4.1 sctp: the SCTP transport once an m=application section is negotiated. */
+  get sctp(): RTCSctpTransport | null {
+    return this.#sctpTransport;
+  }
+
   protected get sctpMid(): string | null {
     return this.#sctpMid;
   }
@@ -1094,14 +1102,39 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     this.#transportStarted = true;
     // RFC 8445 §6.1.1: the agent that sends the first offer is controlling.
     const controlling = this.#pendingLocal?.type === 'offer' || this.#currentLocal?.type === 'offer';
+    const source: TransportSource = {
+      localCandidates: () => [...this.#localCandidates],
+      remoteCandidates: () => (this.#transport instanceof Connection ? this.#transport.remoteCandidates.map(toSdpCandidate) : []),
+      selectedPair: () => {
+        const p = this.#transport instanceof Connection ? this.#transport.selectedPair : undefined;
+        return p ? { local: toSdpCandidate(p.local), remote: toSdpCandidate(p.remote) } : undefined;
+      },
+      localParameters: () => ({ usernameFragment: this.#iceUfrag, password: this.#icePwd }),
+      remoteParameters: () => {
+        const r = (this.#pendingRemote ?? this.#currentRemote)?.parsed;
+        const m = r?.media.find((x) => x.port !== 0);
+        const ufrag = m?.iceUfrag ?? r?.iceUfrag;
+        const pwd = m?.icePwd ?? r?.icePwd;
+        return ufrag && pwd ? { usernameFragment: ufrag, password: pwd } : null;
+      },
+      remoteCertificates: () => {
+        const der = this.#transport instanceof Connection ? this.#transport.peerCertificate : undefined;
+        return der ? [der.slice().buffer as ArrayBuffer] : [];
+      },
+      mid: () => (this.#pendingLocal ?? this.#currentLocal)?.parsed.media.find((m) => m.port !== 0)?.mid ?? '0',
+    };
+    this.#iceTransport = new RTCIceTransport(source, controlling ? 'controlling' : 'controlled');
+    this.#dtlsTransport = new RTCDtlsTransport(source, this.#iceTransport);
     this.#transport = transportFactory(this.#config, cert, {
       localCandidate: (c) => this.#onLocalCandidate(c),
       gatheringState: (s) => this.#onGatheringState(s),
       iceState: (s) => this.#onIceState(s),
       dtlsState: (s) => this.#onDtlsState(s),
       sctpState: (s) => {
+        this.#tasks.queue(() => this.#sctpTransport?.setState(s));
         for (const l of this.sctpListeners) l.state(s);
       },
+      selectedPair: () => this.#tasks.queue(() => this.#iceTransport?.selectedPairChanged()),
     }, { ufrag: this.#iceUfrag, pwd: this.#icePwd, controlling, dataChannels: this.#dataChannels });
     this.onTransportCreated(this.#transport);
     this.#transport.startGathering();
@@ -1155,6 +1188,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       if (this.#closed || this.#iceGatheringState === s) return;
       if (s === 'gathering') this.#gatheringComplete = false;
       if (s === 'complete') this.#gatheringComplete = true;
+      this.#iceTransport?.setGatheringState(s);
       this.#iceGatheringState = s;
       this.dispatchEvent(new Event('icegatheringstatechange'));
       // W3C §4.3.2: the end of gathering is a candidate event with null.
@@ -1164,7 +1198,10 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
 
   #onIceState(s: RTCIceTransportState): void {
     this.#tasks.queue(() => {
-      if (this.#closed || this.#iceConnectionState === s) return;
+      if (this.#closed) return;
+      // W3C §5.6: the RTCIceTransport's statechange fires before the peer connection's events.
+      this.#iceTransport?.setState(s);
+      if (this.#iceConnectionState === s) return;
       this.#iceConnectionState = s;
       this.dispatchEvent(new Event('iceconnectionstatechange'));
       this.#updateConnectionState();
@@ -1175,6 +1212,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     this.#tasks.queue(() => {
       if (this.#closed) return;
       this.#dtlsState = s;
+      this.#dtlsTransport?.setState(s);
       this.#updateConnectionState();
     });
   }
@@ -1201,12 +1239,21 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     for (const t of this.#transceivers) {
       if (t.stopped || t.mid === null) continue;
       const dir = t.currentDirection;
-      t.sender.transport = dir && dir !== 'stopped' && hasSend(dir) ? transport : null;
+      // W3C §5.2: the sender's transport is the RTCDtlsTransport; sending needs a send direction.
+      t.sender.transport = dir && dir !== 'stopped' && hasSend(dir) ? this.#dtlsTransport : null;
+      t.receiver.transport = this.#dtlsTransport;
     }
     const bindings = this.#transceivers
       .filter((t) => t.mid !== null && !t.stopped)
       .map((t) => ({ mid: t.mid as string, senders: [t.sender], receivers: [t.receiver] }));
     const sctp = this.#sctpMid !== null && this.#sctpMLineIndex !== null ? remote.media[this.#sctpMLineIndex] : undefined;
+    if (sctp && this.#dtlsTransport) {
+      // W3C §4.4.1.5/6: the RTCSctpTransport appears once the application section is negotiated.
+      const remoteMax = sctp.maxMessageSize ?? 65536;
+      const max = remoteMax === 0 ? LOCAL_MAX_MESSAGE_SIZE : Math.min(remoteMax, LOCAL_MAX_MESSAGE_SIZE);
+      if (!this.#sctpTransport) this.#sctpTransport = new RTCSctpTransport(this.#dtlsTransport, max);
+      else this.#sctpTransport.setMaxMessageSize(max);
+    }
     transport.setMedia(bindings, sctp && this.#sctpMid !== null ? { mid: this.#sctpMid, remotePort: sctp.sctpPort ?? SCTP_PORT, maxMessageSize: sctp.maxMessageSize ?? 65536 } : null);
   }
 
@@ -1220,6 +1267,8 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     for (const t of this.#transceivers) if (!t.stopped) t.markStopped();
     this.#dataChannels.closeAll();
     this.#transport?.close();
+    // W3C §4.4.1.8 close: the transports end "closed" (no events).
+    this.#sctpTransport?.setState('closed');
     this.#iceConnectionState = 'closed';
     this.#connectionState = 'closed';
     this.#dtlsState = 'closed';

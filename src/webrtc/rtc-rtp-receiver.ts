@@ -7,6 +7,7 @@ import { MediaStreamTrack } from './media-stream-track.js';
 import type { EncodedFrame, MediaRtpPacket } from './media-types.js';
 import { readRtpHeader } from './media-types.js';
 import { codecParameters } from './rtc-rtp-sender.js';
+import type { RTCDtlsTransport } from './rtc-transports.js';
 import { rtpPayloadOffset } from './rtp-rewrite.js';
 
 export interface NegotiatedReceive {
@@ -104,7 +105,7 @@ export class ReceptionStats {
 export class RTCRtpReceiver {
   readonly track: MediaStreamTrack;
   /** The RTCDtlsTransport, once negotiated. */
-  transport: unknown = null;
+  transport: RTCDtlsTransport | null = null;
   #negotiated: NegotiatedReceive | null = null;
   readonly #sources = new Map<number, ReceptionStats>();
   readonly #nackPending = new Map<number, Set<number>>();

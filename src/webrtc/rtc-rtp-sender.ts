@@ -6,6 +6,7 @@ import { type RTCRtpCapabilities, type RTCRtpCodecParameters, EXT, capabilitiesF
 import { domError } from './errors.js';
 import { KeyFrameRequestEvent, type MediaStreamTrack } from './media-stream-track.js';
 import type { EncodedFrameInit, MediaRtpPacket, RtpSendPath, TrackSink } from './media-types.js';
+import type { RTCDtlsTransport } from './rtc-transports.js';
 import { type HeaderExtensionValue, rewriteRtp, rtpPayloadOffset } from './rtp-rewrite.js';
 
 export interface RTCRtpEncodingParameters {
@@ -64,7 +65,7 @@ export class RTCRtpSender {
   /** Set by the connection: turns frames into RTP payload packets for a codec. */
   packetizer: FramePacketizer | null = null;
   /** The RTCDtlsTransport, once negotiated (W3C §5.2). */
-  transport: unknown = null;
+  transport: RTCDtlsTransport | null = null;
   readonly stats = { packetsSent: 0, bytesSent: 0, headerBytesSent: 0, retransmittedPacketsSent: 0, retransmittedBytesSent: 0, nackCount: 0, pliCount: 0, firCount: 0, framesSent: 0, keyFramesEncoded: 0, packetsDropped: 0, lastSenderReportRtpTimestamp: 0, lastRtpTimestamp: 0, lastPacketSentAt: 0 };
   /** From the peer's RTCP RR/SR report block about this sender (RFC 3550 §6.4.1); RTT in seconds. */
   remoteReport: { fractionLost: number; packetsLost: number; jitter: number; roundTripTime: number | undefined } | null = null;

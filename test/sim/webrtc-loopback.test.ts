@@ -74,6 +74,14 @@ describe('omnirtc ↔ omnirtc over loopback UDP', () => {
       const stats = await a.getStats();
       const pcStats = [...stats.values()].find((s) => s.type === 'peer-connection');
       expect(pcStats?.dataChannelsOpened).toBe(1);
+      // W3C transports: the SCTP transport over the DTLS transport over the ICE transport.
+      expect(a.sctp?.state).toBe('connected');
+      expect(a.sctp?.maxMessageSize).toBe(262144);
+      expect(a.sctp?.transport.state).toBe('connected');
+      expect(a.sctp?.transport.iceTransport.role).toBe('controlling');
+      expect(b.sctp?.transport.iceTransport.role).toBe('controlled');
+      expect(a.sctp?.transport.iceTransport.getSelectedCandidatePair()?.remote.address).toBe('127.0.0.1');
+      expect(new Uint8Array(a.sctp?.transport.getRemoteCertificates()[0] ?? new ArrayBuffer(0))[0]).toBe(0x30); // DER SEQUENCE
       // Closing: the peer sees close.
       const closed = new Promise((resolve) => rc.addEventListener('close', resolve, { once: true }));
       dc.close();

@@ -1,7 +1,19 @@
 import { MediaStreamTrack } from '../../src/webrtc/media-stream-track';
 import { type ReceiverFeedback, RTCRtpReceiver } from '../../src/webrtc/rtc-rtp-receiver';
 import { RTCRtpSender } from '../../src/webrtc/rtc-rtp-sender';
+import { RTCDtlsTransport, RTCIceTransport, type TransportSource } from '../../src/webrtc/rtc-transports';
 import { rtpPayloadOffset } from '../../src/webrtc/rtp-rewrite';
+
+/** A transport view with nothing behind it: these tests drive sender and receiver directly. */
+const NO_TRANSPORT: TransportSource = {
+  localCandidates: () => [],
+  remoteCandidates: () => [],
+  selectedPair: () => undefined,
+  localParameters: () => null,
+  remoteParameters: () => null,
+  remoteCertificates: () => [],
+  mid: () => '0',
+};
 import type { CodecSpec } from '../../src/sdp/index';
 
 // A sender and a receiver wired back to back in memory (no SRTP): loss produces a NACK
@@ -21,7 +33,7 @@ function rtp(ts: number, payload: number[]): Uint8Array {
 function setup(drop: (seq: number, packet: Uint8Array) => boolean) {
   const track = new MediaStreamTrack({ kind: 'video' });
   const sender = new RTCRtpSender('video', track, ['s'], 'cname');
-  sender.transport = {};
+  sender.transport = new RTCDtlsTransport(NO_TRANSPORT, new RTCIceTransport(NO_TRANSPORT, 'controlling'));
   sender.setNegotiated({ mid: '0', codecs: [VP8], extensions: [{ id: 4, uri: 'urn:ietf:params:rtp-hdrext:sdes:mid' }] });
   const receiver = new RTCRtpReceiver('video');
   receiver.setNegotiated({ mid: '0', codecs: [VP8], extensions: [], ssrcs: [sender.ssrc], nack: true, pli: true, fir: true });
