@@ -1,7 +1,9 @@
 // A bounded jitter/reorder buffer for one RTP stream, sans-IO: packets go in with the
 // caller's clock, come out in extended-sequence order (RFC 3550 §A.1), and a missing
-// packet is waited for at most maxDelayMs after a later packet arrived. Bounded in
-// packets; late, duplicate and malformed packets are dropped and counted.
+// packet is waited for at most maxDelayMs after a later packet arrived. The first packet
+// is held maxDelayMs too, so that packets sent before it but arriving after it still
+// find their place. Bounded in packets; late, duplicate and malformed packets are
+// dropped and counted.
 import { misuse } from './errors.js';
 
 export interface JitterBufferOptions {
@@ -38,6 +40,8 @@ export class JitterBuffer {
   private next = -1; // extended sequence number to release next
   private highest = -1;
   private held = 0;
+  private firstArrival = Number.NaN; // until the first release
+  private releasedAny = false;
 
   constructor(opts: JitterBufferOptions = {}) {
     this.maxDelay = opts.maxDelayMs ?? 100;
@@ -74,9 +78,14 @@ export class JitterBuffer {
       seq = this.highest + (((seq16 - (this.highest & 0xffff) + 0x8000) & 0xffff) - 0x8000);
     }
     if (seq < this.next) {
-      this.stats.packetsLate++;
-      return;
+      // Before anything left, an earlier packet moves the start back.
+      if (this.releasedAny || this.highest - seq >= this.capacity) {
+        this.stats.packetsLate++;
+        return;
+      }
+      this.next = seq;
     }
+    if (Number.isNaN(this.firstArrival)) this.firstArrival = now;
     const at = seq & this.mask;
     if (this.slots[at]?.seq === seq) {
       this.stats.packetsDuplicate++;
@@ -101,6 +110,7 @@ export class JitterBuffer {
   /** The next packet in order, or undefined while the next one is still worth waiting for. */
   pollPacket(now: number): Uint8Array | undefined {
     if (this.held === 0) return undefined;
+    if (!this.releasedAny && now - this.firstArrival < this.maxDelay) return undefined;
     let head = this.slots[this.next & this.mask];
     if (head?.seq !== this.next) {
       const first = this.firstHeld();
@@ -113,12 +123,15 @@ export class JitterBuffer {
     this.held--;
     this.next++;
     this.stats.packetsReleased++;
+    this.releasedAny = true;
     return head.bytes;
   }
 
   /** When pollPacket may next give up a hole, or undefined when nothing waits on one. */
   pollTimeout(): number | undefined {
-    if (this.held === 0 || this.slots[this.next & this.mask]?.seq === this.next) return undefined;
+    if (this.held === 0) return undefined;
+    if (!this.releasedAny) return this.firstArrival + this.maxDelay;
+    if (this.slots[this.next & this.mask]?.seq === this.next) return undefined;
     const first = this.firstHeld();
     return first === undefined ? undefined : first.arrival + this.maxDelay;
   }
