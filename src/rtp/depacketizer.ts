@@ -299,7 +299,10 @@ class CoreDepacketizer implements Depacketizer {
         this.base = incompleteAt;
         continue;
       }
-      this.assemble(out, this.base, end, first);
+      // At start-up the first packets may come in any order: a frame that does not open at
+      // its first packet waits (inside the window) for the earlier packets instead of failing.
+      const mayWait = !this.finished && this.base >= giveUpBelow;
+      if (this.assemble(out, this.base, end, first, mayWait)) return;
       for (let i = this.base; i <= end; i++) this.take(i);
       this.base = end + 1;
     }
@@ -311,7 +314,8 @@ class CoreDepacketizer implements Depacketizer {
     this.waitingForKeyframe = true;
   }
 
-  private assemble(out: EncodedFrame[], from: number, to: number, first: Slot): void {
+  // Returns true when the frame was left waiting (mayWait and it does not open here).
+  private assemble(out: EncodedFrame[], from: number, to: number, first: Slot, mayWait: boolean): boolean {
     const core = rtpCore();
     const table = core.table;
     const region = core.packets;
@@ -326,14 +330,14 @@ class CoreDepacketizer implements Depacketizer {
         this.finished = true;
         this.stats.framesDroppedMalformed++;
         this.lossAt();
-        return;
+        return false;
       }
       region.set(bytes, o);
       o += bytes.length;
       n++;
       table[n] = o;
     }
-    this.decode(out, n, first.ts, from, to);
+    return this.decode(out, n, first.ts, from, to, mayWait);
   }
 
   // One packet that is a whole frame (Opus), in order: straight to the core, never held.
@@ -342,17 +346,21 @@ class CoreDepacketizer implements Depacketizer {
     core.packets.set(bytes, 0);
     core.table[0] = 0;
     core.table[1] = bytes.length;
-    this.decode(out, 1, ts, seq, seq);
+    this.decode(out, 1, ts, seq, seq, false);
   }
 
   // The packets are laid out in the core's region: one call turns them into the frame.
-  private decode(out: EncodedFrame[], n: number, ts: number, from: number, to: number): void {
-    this.finished = true;
-    const contiguous = from === this.lastEnd + 1;
-    this.lastEnd = to;
+  private decode(out: EncodedFrame[], n: number, ts: number, from: number, to: number, mayWait: boolean): boolean {
     const core = rtpCore();
     const len = core.fns.rtpDepacketize(this.codecId, n);
     const info = core.info;
+    const clean = info[RTP_INFO.cleanStart];
+    const opens = clean === RTP_CLEAN.proven || (clean === RTP_CLEAN.firstSlice && this.firstSliceStarts);
+    // Start-up: nothing proves this frame opens here, and its earlier packets may still come.
+    if (mayWait && (len < 0 ? info[RTP_INFO.reason] === RTP_REASON.notStart : !opens)) return true;
+    this.finished = true;
+    const contiguous = from === this.lastEnd + 1;
+    this.lastEnd = to;
     if (len < 0) {
       if (info[RTP_INFO.reason] === RTP_REASON.notStart || info[RTP_INFO.reason] === RTP_REASON.fragment) {
         this.stats.framesDroppedIncomplete++;
@@ -360,17 +368,15 @@ class CoreDepacketizer implements Depacketizer {
         this.stats.framesDroppedMalformed++;
       }
       this.lossAt();
-      return;
+      return false;
     }
     const keyframe = info[RTP_INFO.keyframe] === 1;
     if (this.waitingForKeyframe) {
       // After a gap the frame's first packet may itself be lost: only a keyframe that
       // follows the last frame's end, or whose first packet provably opens it, is safe.
-      const clean = info[RTP_INFO.cleanStart];
-      const proven = contiguous || clean === RTP_CLEAN.proven || (clean === RTP_CLEAN.firstSlice && this.firstSliceStarts);
-      if (!keyframe || (this.afterGap && !proven)) {
+      if (!keyframe || (this.afterGap && !contiguous && !opens)) {
         this.stats.framesDroppedAwaitingKeyframe++;
-        return;
+        return false;
       }
       this.waitingForKeyframe = false;
       this.afterGap = false;
@@ -378,6 +384,7 @@ class CoreDepacketizer implements Depacketizer {
     this.stats.framesEmitted++;
     if (keyframe) this.stats.keyframesEmitted++;
     out.push({ data: pooledCopy(core.frame.subarray(0, len)), timestamp: ts, keyframe, sequenceNumber: from & 0xffff, ssrc: this.ssrc ?? 0 });
+    return false;
   }
 }
 

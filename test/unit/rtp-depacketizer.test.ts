@@ -277,3 +277,20 @@ describe('packetiser', () => {
     expect(out[0].keyframe).toBe(true);
   });
 });
+
+describe('depacketiser start-up', () => {
+  it.each(['vp8', 'h264', 'av1'] as const)('%s: a keyframe whose last packets arrive first still starts the stream', (codec) => {
+    const key = {
+      vp8: new Uint8Array(3000).map((_, i) => (i ? (i % 250) + 1 : 0x10)),
+      h264: writeAnnexB([new Uint8Array([0x67, 0x42]), new Uint8Array([0x68, 0xce]), new Uint8Array(3000).map((_, i) => (i ? (i % 250) + 1 : 0x65))]),
+      av1: new Uint8Array([0x12, 0x00, 0x0a, 0x01, 0x00, 0x32, 0x96, 0x17, 0x10, ...new Uint8Array(2965).fill(3)]),
+    }[codec];
+    const p = createPacketizer(codec, { payloadType: 96, ssrc: 5, mtu: 600 });
+    const packets = p.packetize(key, 0);
+    expect(packets.length).toBeGreaterThan(3);
+    const dp = createDepacketizer(codec);
+    const out = [...packets].reverse().flatMap((pkt) => dp.push(pkt));
+    expect(out.map((f) => [f.keyframe, Buffer.from(f.data).equals(Buffer.from(key))])).toEqual([[true, true]]);
+    expect(dp.stats.packetsLate).toBe(0);
+  });
+});
