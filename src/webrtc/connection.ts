@@ -26,7 +26,7 @@ import type { FrameDepacketizer, ReceiverFeedback, RTCRtpReceiver } from './rtc-
 import type { RTCRtpSender } from './rtc-rtp-sender.js';
 import { readHeaderExtensions } from './rtp-rewrite.js';
 
-/** Counters of what the connection dropped, by reason (getStats, DESIGN.md "Bad input"). */
+/** Counters of the connection: input dropped by reason (DESIGN.md "Bad input"), feedback sent and received. */
 export interface ConnectionCounters {
   datagramsReceived: number;
   unknownFirstByte: number;
@@ -42,6 +42,7 @@ export interface ConnectionCounters {
   /** Exceptions caught in the event loop (a bug or an engine refusing input); see lastError. */
   internalErrors: number;
   twccFeedbackSent: number;
+  byeReceived: number;
 }
 
 export interface TransportInit {
@@ -144,6 +145,7 @@ export class Connection implements PeerTransport {
   #twccMediaSsrc = 0;
   #twccCount = 0;
   #nextTwccAt = 0;
+  #activeSsrcs = new Set<number>();
   readonly counters: ConnectionCounters = {
     datagramsReceived: 0,
     unknownFirstByte: 0,
@@ -158,6 +160,7 @@ export class Connection implements PeerTransport {
     dtlsReceived: 0,
     internalErrors: 0,
     twccFeedbackSent: 0,
+    byeReceived: 0,
   };
   /** The last exception caught in the event loop, for diagnosis. */
   lastError: unknown = undefined;
@@ -323,6 +326,12 @@ export class Connection implements PeerTransport {
   }
 
   setMedia(bindings: MediaBinding[], sctp: { mid: string; remotePort: number; maxMessageSize: number } | null): void {
+    // RFC 3550 §6.6: a source that stops sending (stopped transceiver, removed track) says BYE.
+    const before = this.#activeSsrcs;
+    const now = new Set(bindings.flatMap((b) => b.senders.filter((x) => x.transport !== null && !x.stopped).map((x) => x.ssrc)));
+    const gone = [...before].filter((ssrc) => !now.has(ssrc));
+    this.#activeSsrcs = now;
+    if (gone.length > 0 && this.#srtpOut) this.#sendRtcp([{ type: 'bye', ssrcs: gone.slice(0, 31) }]);
     this.#bindings = bindings;
     this.#sctp = sctp;
     if (sctp && !this.#sctpManager && this.#hub) {
@@ -774,6 +783,9 @@ export class Connection implements PeerTransport {
           break;
         case 'fir':
           for (const entry of p.entries) this.#senderBySsrc(entry.ssrc)?.handleKeyFrameRequest('fir');
+          break;
+        case 'bye':
+          this.counters.byeReceived++;
           break;
         case 'remb':
           for (const s of this.#senders()) if (p.ssrcs.includes(s.ssrc)) s.remoteEstimatedBitrate = p.bitrate;

@@ -98,8 +98,9 @@ export function buildStatsReport(src: StatsSources, filter?: { sender?: RTCRtpSe
         selectedCandidatePairId: selectedId,
         localCertificateId: src.localCertificate ? 'CF-local' : undefined,
         remoteCertificateId: src.remoteFingerprint ? 'CF-remote' : undefined,
-        // omnirtc: input dropped and counted instead of thrown (DESIGN.md "Bad input").
-        droppedPackets: {
+        // omnirtc (non-standard): input dropped and counted instead of thrown (DESIGN.md
+        // "Bad input"), by engine and reason, and the connection's feedback counters.
+        omnirtcCounters: {
           connection: { ...conn.counters },
           ice: { ...conn.iceStats },
           dtls: dtlsStats?.dropped ?? null,

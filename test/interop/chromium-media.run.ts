@@ -120,8 +120,8 @@ async function main(): Promise<void> {
       return out;
     });
     Object.assign(result, counts, { chrome: chromeStats, keyFramesAfterPli: counts.keyFrames - before });
-    const transport = [...(await pc.getStats()).values()].find((s) => s.type === 'transport') as { droppedPackets?: { connection?: { twccFeedbackSent?: number } } } | undefined;
-    result.twccFeedbackSent = transport?.droppedPackets?.connection?.twccFeedbackSent ?? 0;
+    const transport = [...(await pc.getStats()).values()].find((s) => s.type === 'transport') as { omnirtcCounters?: { connection?: { twccFeedbackSent?: number } } } | undefined;
+    result.twccFeedbackSent = transport?.omnirtcCounters?.connection?.twccFeedbackSent ?? 0;
     const stats = await pc.getStats();
     result.statsTypes = [...new Set([...stats.values()].map((s) => (s as { type: string }).type))].sort();
   } finally {

@@ -138,6 +138,32 @@ describe('omnirtc ↔ omnirtc over loopback UDP', () => {
       expect(got[0][1] & 0x7f).toBe(111);
       const sender = a.getSenders()[0];
       expect((((got[0][8] << 24) | (got[0][9] << 16) | (got[0][10] << 8) | got[0][11]) >>> 0)).toBe(sender.ssrc);
+
+      // getStats on both ends: W3C types, counters that match what was sent.
+      const aStats = [...(await a.getStats()).values()];
+      const bStats = [...(await b.getStats()).values()];
+      const out = aStats.find((s) => s.type === 'outbound-rtp' && s.kind === 'audio');
+      const inb = bStats.find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
+      expect(out?.packetsSent).toBe(5);
+      expect(inb?.packetsReceived).toBe(5);
+      expect(inb?.packetsLost).toBe(0);
+      expect(bStats.find((s) => s.type === 'codec' && s.mimeType === 'audio/opus')).toBeDefined();
+      const pair = bStats.find((s) => s.type === 'candidate-pair' && s.selected === true);
+      expect(pair?.state).toBe('succeeded');
+
+      // Stopping a transceiver: renegotiation rejects its section and the peer gets an RTCP BYE.
+      const byes = (): number => ((bStats.find((s) => s.type === 'transport')?.omnirtcCounters as { connection: { byeReceived: number } }).connection.byeReceived);
+      const before = byes();
+      a.getTransceivers()[0].stop();
+      await a.setLocalDescription();
+      await b.setRemoteDescription(a.localDescription!);
+      await b.setLocalDescription();
+      await a.setRemoteDescription(b.localDescription!);
+      expect(b.getTransceivers()[0].stopped).toBe(true);
+      expect(tracks[0].track.readyState).toBe('ended');
+      await new Promise((r) => setTimeout(r, 100));
+      const after = [...(await b.getStats()).values()].find((s) => s.type === 'transport')?.omnirtcCounters as { connection: { byeReceived: number } };
+      expect(after.connection.byeReceived).toBeGreaterThan(before);
     } finally {
       a.close();
       b.close();
