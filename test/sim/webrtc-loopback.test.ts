@@ -152,8 +152,8 @@ describe('omnirtc ↔ omnirtc over loopback UDP', () => {
       expect(pair?.state).toBe('succeeded');
 
       // Stopping a transceiver: renegotiation rejects its section and the peer gets an RTCP BYE.
-      const byes = (): number => ((bStats.find((s) => s.type === 'transport')?.omnirtcCounters as { connection: { byeReceived: number } }).connection.byeReceived);
-      const before = byes();
+      type Counters = { connection: { byeReceived: number } } | undefined;
+      const before = (bStats.find((s) => s.type === 'transport')?.omnirtcCounters as Counters)?.connection.byeReceived ?? 0;
       a.getTransceivers()[0].stop();
       await a.setLocalDescription();
       await b.setRemoteDescription(a.localDescription!);
@@ -162,8 +162,8 @@ describe('omnirtc ↔ omnirtc over loopback UDP', () => {
       expect(b.getTransceivers()[0].stopped).toBe(true);
       expect(tracks[0].track.readyState).toBe('ended');
       await new Promise((r) => setTimeout(r, 100));
-      const after = [...(await b.getStats()).values()].find((s) => s.type === 'transport')?.omnirtcCounters as { connection: { byeReceived: number } };
-      expect(after.connection.byeReceived).toBeGreaterThan(before);
+      const after = [...(await b.getStats()).values()].find((s) => s.type === 'transport')?.omnirtcCounters as Counters;
+      expect(after?.connection.byeReceived).toBeGreaterThan(before);
     } finally {
       a.close();
       b.close();
