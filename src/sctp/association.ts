@@ -960,6 +960,7 @@ export class SctpAssociation {
         c.state = ChunkState.NACKED;
         c.misses = 0;
         this.flight -= c.data.length;
+        this.cc.noteLost(c.data.length);
         this.pendingRetransmits++;
         this.counters.fastRetransmits++;
         lost = true;

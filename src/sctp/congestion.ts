@@ -5,16 +5,23 @@
 // Reno halves cwnd on every loss event. On a lossy wireless or VPN path with 20 %
 // random loss that pins cwnd at a handful of packets (throughput ≈ 1.2·MSS/(RTT·√p),
 // under 100 kB/s at 40 ms), which is what usrsctp and dcsctp do there. We estimate the
-// path's delivery rate (bytes acknowledged per round trip, max over the last 10 rounds)
-// and its minimum RTT, and take their product times 1.5 as a floor ("the window the
-// path has been seen to carry"). A loss event while cwnd is at or below that floor is
-// treated as random loss: cwnd is kept, and ssthresh is raised to the floor so that
-// slow start keeps probing. A loss while cwnd is above the floor (the RTT has grown, a
-// queue is building: real congestion) reduces cwnd as the RFC says, but never below the
-// floor. This is the cwnd = gain × bandwidth × min RTT rule of BBR (gain 2 there), used
-// only to bound Reno's reaction. On a path with no random loss it behaves like the RFC.
+// path's delivery rate (bytes acknowledged per round trip, max over the last 10 rounds),
+// its minimum RTT and its loss rate, and take
+//     floor = 1.25 × delivery rate × min RTT / (1 − loss rate)
+// as "the window the path has been seen to carry" (the loss term gives back what random
+// loss takes from the delivery rate, so a lossy path keeps the window it fills). A loss
+// event while cwnd is at or below that floor is treated as random loss: cwnd is kept,
+// and ssthresh is raised to the floor so that slow start keeps probing. A loss while
+// cwnd is above the floor (the RTT has grown, a queue is building, or the delivery rate
+// stopped growing with the window: real congestion) reduces cwnd as the RFC says, but
+// never below the floor. On a bottleneck the floor settles near 1.25 × the
+// bandwidth-delay product, so a drop-tail queue of a quarter BDP or more is not kept
+// overflowing. This is BBR's cwnd = gain × bandwidth × min RTT, used only to bound
+// Reno's reaction; on a path with no loss it behaves like the RFC.
 
-const FLOOR_GAIN = 2;
+const FLOOR_GAIN = 1.25;
+/** Loss compensation is capped: beyond 50 % loss the path is unusable anyway. */
+const MAX_LOSS_COMPENSATED = 0.5;
 const BW_ROUNDS = 10;
 
 export interface CongestionOptions {
@@ -41,6 +48,9 @@ export class CongestionController {
   private bwIndex = 0;
   /** Max delivery rate seen over the last rounds, bytes per ms. */
   maxBandwidth = 0;
+  /** Bytes declared lost in the current round, and the smoothed loss rate. */
+  private roundLost = 0;
+  lossRate = 0;
 
   constructor(private readonly opts: CongestionOptions) {
     // RFC 9260 §7.2.1 allows min(4·MTU, max(2·MTU, 4380)); like RFC 6928 for TCP and
@@ -56,7 +66,8 @@ export class CongestionController {
 
   /** The window the path has been seen to carry (see the header comment). */
   floor(minRtt: number): number {
-    const bdp = Number.isFinite(minRtt) ? this.maxBandwidth * minRtt * FLOOR_GAIN : 0;
+    const carried = 1 - Math.min(this.lossRate, MAX_LOSS_COMPENSATED);
+    const bdp = Number.isFinite(minRtt) ? (this.maxBandwidth * minRtt * FLOOR_GAIN) / carried : 0;
     return Math.min(this.opts.maxCwnd, Math.max(4 * this.opts.mtu, bdp));
   }
 
@@ -71,6 +82,11 @@ export class CongestionController {
     if (this.roundStartAt < 0) this.startRound(now, nextTsn);
     else if (((highestAcked - this.roundEndTsn) | 0) >= 0) {
       const elapsed = now - this.roundStartAt;
+      const roundDelivered = this.delivered - this.roundStartDelivered;
+      if (roundDelivered + this.roundLost > 0) {
+        this.lossRate = 0.75 * this.lossRate + (0.25 * this.roundLost) / (roundDelivered + this.roundLost);
+      }
+      this.roundLost = 0;
       if (elapsed >= 1) {
         this.bwSamples[this.bwIndex] = (this.delivered - this.roundStartDelivered) / elapsed;
         this.bwIndex = (this.bwIndex + 1) % BW_ROUNDS;
@@ -106,6 +122,11 @@ export class CongestionController {
     this.roundStartAt = now;
     this.roundStartDelivered = this.delivered;
     this.roundEndTsn = (nextTsn - 1) >>> 0;
+  }
+
+  /** Bytes declared lost (by loss detection or T3), for the loss-rate estimate. */
+  noteLost(bytes: number): void {
+    this.roundLost += bytes;
   }
 
   /** Fast retransmit detected loss (RFC 9260 §7.2.4); once per recovery period. */
