@@ -124,6 +124,8 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
   #negotiationNeeded = false;
   #updateNegotiationNeededAfterOps = false;
   #iceRestartPending = false;
+  /** The remote offer restarted ICE: the next answer gets fresh credentials. */
+  #answerWithNewCredentials = false;
   #iceUfrag = randomIceString(4);
   #icePwd = randomIceString(24);
   readonly #sessionId = randomSessionId();
@@ -560,6 +562,11 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
   #buildAnswer(certificate: RTCCertificate): SessionDescription {
     const offer = (this.#pendingRemote ?? this.#currentRemote)?.parsed;
     if (!offer) throw domError('InvalidStateError', 'no remote offer to answer');
+    if (this.#answerWithNewCredentials) {
+      this.#answerWithNewCredentials = false;
+      this.#iceUfrag = randomIceString(4);
+      this.#icePwd = randomIceString(24);
+    }
     const remoteSetup = offer.media.find((m) => m.port !== 0)?.setup ?? offer.setup ?? 'actpass';
     // RFC 8842 §5.3: answer "active" to actpass (JSEP §5.3.1); the opposite of a fixed role.
     // §5.5: once DTLS is set up, later answers keep the role it has.
@@ -688,8 +695,19 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     this.dispatchEvent(new Event('signalingstatechange'));
   }
 
+  /** A new local ufrag (restartIce, iceRestart, or answering a restart) restarts ICE (RFC 8445 §9). */
+  #restartIfLocalCredentialsChanged(s: SessionDescription): void {
+    const t = this.#transport;
+    const local = s.media.find((m) => m.port !== 0);
+    const ufrag = local?.iceUfrag ?? s.iceUfrag;
+    const pwd = local?.icePwd ?? s.icePwd;
+    // Before any new remote credentials are applied: a restart forgets the remote ones.
+    if (t && ufrag && pwd && ufrag !== t.localUfrag) t.restartIce(ufrag, pwd);
+  }
+
   #applyLocal(desc: AppliedDescription): void {
     const s = desc.parsed;
+    this.#restartIfLocalCredentialsChanged(s);
     if (desc.type === 'offer') {
       // W3C §4.4.1.5: associate transceivers with the m= sections of our offer.
       s.media.forEach((m, i) => {
@@ -720,6 +738,14 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     const trackEvents: RTCRtpTransceiver[] = [];
     const removed: RTCRtpTransceiver[] = [];
     if (desc.type === 'offer') {
+      // JSEP §5.8 / RFC 8445 §9: new remote ufrag/pwd in an offer is an ICE restart; our answer
+      // then carries new credentials too (§5.3.1).
+      const prev = this.#currentRemote?.parsed;
+      const prevM = prev?.media.find((m) => m.port !== 0);
+      const nextM = s.media.find((m) => m.port !== 0);
+      const prevUfrag = prevM?.iceUfrag ?? prev?.iceUfrag;
+      const nextUfrag = nextM?.iceUfrag ?? s.iceUfrag;
+      if (prevUfrag !== undefined && nextUfrag !== undefined && prevUfrag !== nextUfrag) this.#answerWithNewCredentials = true;
       s.media.forEach((m, i) => {
         if (m.kind === 'application') {
           if (this.#sctpMLineIndex === null || this.#sctpMLineIndex === i) {
@@ -1090,13 +1116,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
 
   #startTransport(): void {
     if (this.#closed) return;
-    if (this.#transportStarted) {
-      // A new local ufrag (restartIce / iceRestart) restarts ICE (RFC 8445 §9).
-      const t = this.#transport;
-      const local = (this.#pendingLocal ?? this.#currentLocal)?.parsed.media.find((m) => m.port !== 0);
-      if (t && local?.iceUfrag && local.icePwd && local.iceUfrag !== t.localUfrag) t.restartIce(local.iceUfrag, local.icePwd);
-      return;
-    }
+    if (this.#transportStarted) return;
     const cert = this.#certificateValue;
     if (!cert || !transportFactory) return;
     this.#transportStarted = true;

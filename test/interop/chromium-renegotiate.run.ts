@@ -119,6 +119,26 @@ async function main(): Promise<void> {
     await pc.setRemoteDescription({ type: 'answer', sdp: await call<string>('answer', pc.localDescription?.sdp) });
     await new Promise((r) => setTimeout(r, 1000));
     result.step4 = { ufragChanged: ufragBefore !== ufragOffered, connectionState: pc.connectionState, echo: await roundTrip(dc, 'after-restart') };
+
+    // 5. ICE restart from Chromium: our answer carries new credentials (JSEP §5.3.1).
+    const ufragOurs = parse(pc.currentLocalDescription?.sdp ?? '').media[0].iceUfrag;
+    const restartOffer = await page.evaluate(async () => {
+      const w = window as unknown as { pc: RTCPeerConnection; gathered: () => Promise<void> };
+      w.pc.restartIce();
+      await w.pc.setLocalDescription();
+      await w.gathered();
+      return w.pc.localDescription?.sdp ?? '';
+    });
+    await pc.setRemoteDescription({ type: 'offer', sdp: restartOffer });
+    await pc.setLocalDescription();
+    await gathered(pc);
+    await page.evaluate((sdp) => (window as unknown as { pc: RTCPeerConnection }).pc.setRemoteDescription({ type: 'answer', sdp }), pc.localDescription?.sdp ?? '');
+    await new Promise((r) => setTimeout(r, 1000));
+    result.step5 = {
+      ourUfragChanged: parse(pc.currentLocalDescription?.sdp ?? '').media[0].iceUfrag !== ufragOurs,
+      connectionState: pc.connectionState,
+      echo: await roundTrip(dc, 'after-remote-restart'),
+    };
     result.chromeState = await page.evaluate(() => (window as unknown as { pc: RTCPeerConnection }).pc.connectionState);
   } finally {
     pc.close();

@@ -208,6 +208,22 @@ describe('RTCPeerConnection negotiation between two omnirtc peers', () => {
     expect(after.icePwd).not.toBe(before.icePwd);
   });
 
+  it('answers an ICE restart offer with new credentials (JSEP §5.3.1)', async () => {
+    const [a, b] = peers();
+    a.addTransceiver('audio');
+    await negotiate(a, b);
+    const before = parse(b.currentLocalDescription?.sdp ?? '').media[0];
+    a.restartIce();
+    await negotiate(a, b);
+    const after = parse(b.currentLocalDescription?.sdp ?? '').media[0];
+    expect(after.iceUfrag).not.toBe(before.iceUfrag);
+    expect(after.icePwd).not.toBe(before.icePwd);
+    // A plain renegotiation keeps them.
+    a.addTransceiver('video');
+    await negotiate(a, b);
+    expect(parse(b.currentLocalDescription?.sdp ?? '').media[0].iceUfrag).toBe(after.iceUfrag);
+  });
+
   it('answers a real Chromium offer with matching payload types, active setup and BUNDLE', async () => {
     const pc = new RTCPeerConnection({ certificates: [cert] });
     const tracks: string[] = [];
