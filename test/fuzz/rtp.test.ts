@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import {
   createDepacketizer, createPacketizer, type EncodedFrame, IvfWriter, OggOpusWriter, parseRtcp, parseRtp, RTP_CODECS,
-  readAnnexBAccessUnits, readIvf, readOggOpus, type RtpCodecName, RtpError, serializeRtcp, serializeRtp, splitAnnexB,
+  readAnnexBAccessUnits, readIvf, readOggOpus, type RtcpPacket, type RtpCodecName, RtpError, serializeRtcp, serializeRtp, splitAnnexB,
   writeAnnexB,
 } from '../../src/rtp/index.js';
 import { rtpCore } from '../../src/wasm/rtp.js';
@@ -71,6 +71,9 @@ describe('RTP/RTCP parsers under hostile input', () => {
 
   it('parseRtcp: random bytes and mutated compounds parse or throw RtpError', () => {
     const valid = serializeRtcp([
+      { type: 'sr', ssrc: 1, ntpSeconds: 2, ntpFraction: 3, rtpTimestamp: 4, packetCount: 5, octetCount: 6, reports: [] },
+      { type: 'app', subtype: 1, ssrc: 1, name: 'TEST', data: new Uint8Array(4) },
+      { type: 'pli', senderSsrc: 1, mediaSsrc: 2 },
       { type: 'rr', ssrc: 1, reports: [] },
       { type: 'sdes', chunks: [{ ssrc: 1, items: [{ type: 1, text: 'c' }] }] },
       { type: 'nack', senderSsrc: 1, mediaSsrc: 2, lost: [1, 2, 3] },
@@ -110,6 +113,47 @@ const hostilePayload: Record<RtpCodecName, fc.Arbitrary<Uint8Array>> = {
   // Aggregation header with any Z/Y/W/N and leb128 lengths that lie.
   av1: fc.tuple(fc.integer({ min: 0, max: 255 }), bytes(30)).map(([a, r]) => new Uint8Array([a, ...r])),
 };
+
+describe('RTCP round trips of random packets of every type', () => {
+  const u32 = fc.integer({ min: 0, max: 0xffffffff });
+  const block = fc.record({
+    ssrc: u32, fractionLost: fc.integer({ min: 0, max: 255 }), packetsLost: fc.integer({ min: -0x800000, max: 0x7fffff }),
+    highestSequence: u32, jitter: u32, lastSenderReport: u32, delaySinceLastSenderReport: u32,
+  });
+  const text = fc.string({ maxLength: 40 }).filter((t) => new TextEncoder().encode(t).length <= 255);
+  const packet: fc.Arbitrary<RtcpPacket> = fc.oneof(
+    fc.record({ type: fc.constant('sr' as const), ssrc: u32, ntpSeconds: u32, ntpFraction: u32, rtpTimestamp: u32, packetCount: u32, octetCount: u32, reports: fc.array(block, { maxLength: 31 }) }),
+    fc.record({ type: fc.constant('rr' as const), ssrc: u32, reports: fc.array(block, { maxLength: 31 }) }),
+    fc.record({ type: fc.constant('sdes' as const), chunks: fc.array(fc.record({ ssrc: u32, items: fc.array(fc.record({ type: fc.integer({ min: 1, max: 8 }), text }), { maxLength: 4 }) }), { maxLength: 5 }) }),
+    fc.record({ type: fc.constant('bye' as const), ssrcs: fc.array(u32, { maxLength: 31 }), reason: text }),
+    fc.record({ type: fc.constant('app' as const), subtype: fc.integer({ min: 0, max: 31 }), ssrc: u32, name: fc.constantFrom('ABCD', 'omni', 'x y!'), data: fc.integer({ min: 0, max: 8 }).chain((n) => fc.uint8Array({ minLength: n * 4, maxLength: n * 4 })) }),
+    fc.record({ type: fc.constant('nack' as const), senderSsrc: u32, mediaSsrc: u32, lost: fc.uniqueArray(fc.integer({ min: 0, max: 65535 }), { maxLength: 40 }).map((l) => l.sort((a, b) => a - b)) }),
+    fc.record({ type: fc.constant('pli' as const), senderSsrc: u32, mediaSsrc: u32 }),
+    fc.record({ type: fc.constant('fir' as const), senderSsrc: u32, entries: fc.array(fc.record({ ssrc: u32, sequenceNumber: fc.integer({ min: 0, max: 255 }) }), { maxLength: 5 }) }),
+    fc.record({ type: fc.constant('remb' as const), senderSsrc: u32, bitrate: fc.integer({ min: 0, max: 0x3ffff }).chain((m) => fc.integer({ min: 0, max: 20 }).map((e) => m * 2 ** e)), ssrcs: fc.array(u32, { maxLength: 4 }) }),
+    fc.record({
+      type: fc.constant('twcc' as const), senderSsrc: u32, mediaSsrc: u32, baseSequenceNumber: fc.integer({ min: 0, max: 65535 }),
+      referenceTime: fc.integer({ min: 0, max: 0xffffff }), feedbackPacketCount: fc.integer({ min: 0, max: 255 }),
+      packets: fc.array(fc.option(fc.integer({ min: -32768, max: 32767 }), { nil: undefined }), { minLength: 1, maxLength: 120 }),
+    }).map((t) => ({
+      ...t,
+      packets: t.packets.map((d, i) => ({ sequenceNumber: (t.baseSequenceNumber + i) & 0xffff, received: d !== undefined, ...(d !== undefined ? { deltaMicros: d * 250 } : {}) })),
+    })),
+  );
+
+  it('serialise then parse gives the same packets', () => {
+    fc.assert(
+      fc.property(fc.array(packet, { minLength: 1, maxLength: 5 }), (packets) => {
+        const bytes = serializeRtcp(packets);
+        expect(bytes.length % 4).toBe(0);
+        // A NACK lists each lost packet once, in PID/BLP order: compare as sorted sets.
+        const norm = (ps: RtcpPacket[]): RtcpPacket[] => ps.map((p) => (p.type === 'nack' ? { ...p, lost: [...p.lost].sort((a, b) => a - b) } : p));
+        expect(norm(parseRtcp(bytes))).toEqual(norm(packets));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
 
 describe('depacketisers under hostile payloads', () => {
   for (const codec of RTP_CODECS) {
