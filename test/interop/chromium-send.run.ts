@@ -1,15 +1,17 @@
 // omnirtc sends ffmpeg-encoded media to Chromium (writeFrame → WASM packetiser → SRTP);
 // Chromium decodes it. Run inside a lo-only namespace by chromium-send.test.ts.
-// argv[2]: 'vp8' | 'h264'. Prints one JSON line with Chromium's inbound-rtp stats.
+// argv[2]: 'vp8' | 'h264'; argv[3]: 'omnirtc-offers' (default) | 'chrome-offers'.
+// Prints one JSON line with Chromium's inbound-rtp stats.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MediaStream, MediaStreamTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpSender } from '../../src/index';
+import { MediaStream, MediaStreamTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpSender, type RTCRtpTransceiver } from '../../src/index';
 import { opusPacketSamples, readAnnexBAccessUnits, readIvf, readOggOpus } from '../../src/rtp/index';
 import { openChromium } from './chromium-harness';
 
 const codec = process.argv[2] === 'h264' ? 'h264' : 'vp8';
+const role = process.argv[3] === 'chrome-offers' ? 'chrome-offers' : 'omnirtc-offers';
 
 function encode(dir: string): { video: Uint8Array[]; audio: Uint8Array[] } {
   const ff = (args: string[]): void => {
@@ -30,6 +32,36 @@ function encode(dir: string): { video: Uint8Array[]; audio: Uint8Array[] } {
   return { video, audio };
 }
 
+// The page: plays what it receives (so audio samples are counted), answers or offers.
+const PAGE_SCRIPT = `
+window.pc = new RTCPeerConnection();
+window.pc.addEventListener('track', function (e) {
+  var el = document.createElement(e.track.kind === 'audio' ? 'audio' : 'video');
+  el.srcObject = e.streams[0] || new MediaStream([e.track]);
+  document.body.appendChild(el);
+  el.play().catch(function () {});
+});
+window.gathered = function () {
+  return new Promise(function (r) {
+    if (window.pc.iceGatheringState === 'complete') r();
+    window.pc.addEventListener('icegatheringstatechange', function () { if (window.pc.iceGatheringState === 'complete') r(); });
+  });
+};
+window.answer = async function (sdp) {
+  await window.pc.setRemoteDescription({ type: 'offer', sdp: sdp });
+  await window.pc.setLocalDescription();
+  await window.gathered();
+  return window.pc.localDescription.sdp;
+};
+window.offerToReceive = async function () {
+  window.pc.addTransceiver('audio', { direction: 'recvonly' });
+  window.pc.addTransceiver('video', { direction: 'recvonly' });
+  await window.pc.setLocalDescription();
+  await window.gathered();
+  return window.pc.localDescription.sdp;
+};
+`;
+
 function gathered(pc: OmniPeerConnection): Promise<void> {
   return new Promise((resolve) => {
     if (pc.iceGatheringState === 'complete') return resolve();
@@ -43,38 +75,41 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   const chrome = await openChromium();
   const pc = new OmniPeerConnection({ iceAddresses: ['127.0.0.1'] });
-  const result: Record<string, unknown> = { codec, videoFrames: media.video.length, audioPackets: media.audio.length };
+  const result: Record<string, unknown> = { codec, role, videoFrames: media.video.length, audioPackets: media.audio.length };
   try {
     const stream = new MediaStream();
     const audio = new MediaStreamTrack({ kind: 'audio' });
     const video = new MediaStreamTrack({ kind: 'video' });
-    pc.addTransceiver(audio, { direction: 'sendonly', streams: [stream] });
-    const vt = pc.addTransceiver(video, { direction: 'sendonly', streams: [stream] });
-    const caps = RTCRtpSender.getCapabilities('video')?.codecs ?? [];
-    vt.setCodecPreferences(caps.filter((c) => c.mimeType.toLowerCase() === `video/${codec}` && (codec !== 'h264' || c.sdpFmtpLine?.includes('42e01f'))));
-    await pc.setLocalDescription();
-    await gathered(pc);
     const page = chrome.page;
-    const answer = await page.evaluate(async (sdp) => {
-      const w = window as unknown as { pc: RTCPeerConnection };
-      w.pc = new RTCPeerConnection();
-      w.pc.addEventListener('track', (e) => {
-        // Play the received media so Chromium's audio pipeline pulls (and counts) samples.
-        const el = document.createElement(e.track.kind === 'audio' ? 'audio' : 'video') as HTMLMediaElement;
-        el.muted = false;
-        el.srcObject = e.streams[0] ?? null;
-        document.body.appendChild(el);
-        void el.play().catch(() => undefined);
-      });
-      await w.pc.setRemoteDescription({ type: 'offer', sdp });
-      await w.pc.setLocalDescription();
-      await new Promise<void>((r) => {
-        if (w.pc.iceGatheringState === 'complete') r();
-        w.pc.addEventListener('icegatheringstatechange', () => w.pc.iceGatheringState === 'complete' && r());
-      });
-      return w.pc.localDescription?.sdp ?? '';
-    }, pc.localDescription?.sdp ?? '');
-    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    await page.addScriptTag({ content: PAGE_SCRIPT });
+    const caps = RTCRtpSender.getCapabilities('video')?.codecs ?? [];
+    const wanted = caps.filter((c) => c.mimeType.toLowerCase() === `video/${codec}` && (codec !== 'h264' || c.sdpFmtpLine?.includes('42e01f')));
+    let vt: RTCRtpTransceiver;
+    if (role === 'omnirtc-offers') {
+      pc.addTransceiver(audio, { direction: 'sendonly', streams: [stream] });
+      vt = pc.addTransceiver(video, { direction: 'sendonly', streams: [stream] });
+      vt.setCodecPreferences(wanted);
+      await pc.setLocalDescription();
+      await gathered(pc);
+      const answer = await page.evaluate((sdp) => (window as unknown as { answer: (s: string) => Promise<string> }).answer(sdp), pc.localDescription?.sdp ?? '');
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    } else {
+      // Chromium offers to receive; omnirtc answers and sends on the transceivers it offered.
+      const offer = await page.evaluate(() => (window as unknown as { offerToReceive: () => Promise<string> }).offerToReceive());
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      const [at, vtr] = pc.getTransceivers();
+      await at.sender.replaceTrack(audio);
+      await vtr.sender.replaceTrack(video);
+      at.sender.setStreams(stream);
+      vtr.sender.setStreams(stream);
+      at.direction = 'sendonly';
+      vtr.direction = 'sendonly';
+      vtr.setCodecPreferences(wanted);
+      vt = vtr;
+      await pc.setLocalDescription();
+      await gathered(pc);
+      await page.evaluate((sdp) => (window as unknown as { pc: RTCPeerConnection }).pc.setRemoteDescription({ type: 'answer', sdp }), pc.localDescription?.sdp ?? '');
+    }
     const t0 = Date.now();
     while (pc.connectionState !== 'connected') {
       if (Date.now() - t0 > 15000) throw new Error(`not connected: ${pc.connectionState}`);

@@ -13,11 +13,12 @@ interface SendResult {
 jest.setTimeout(60000);
 
 describe('Chromium interop: omnirtc sends media', () => {
+  // Each codec once, each in one role (omnirtc offering, then answering Chromium's recvonly offer).
   it.each([
-    ['vp8', 'video/VP8'],
-    ['h264', 'video/H264'],
-  ])('%s + Opus: Chromium decodes the frames and plays the audio', async (codec, mime) => {
-    const r = (await spawnInNamespace('chromium-send.run.ts', [codec], 55000)) as SendResult;
+    ['vp8', 'omnirtc-offers', 'video/VP8'],
+    ['h264', 'chrome-offers', 'video/H264'],
+  ])('%s + Opus, %s: Chromium decodes the frames and plays the audio', async (codec, role, mime) => {
+    const r = (await spawnInNamespace('chromium-send.run.ts', [codec, role], 55000)) as SendResult;
     expect(r.error).toBeUndefined();
     expect(r.negotiated).toBe(mime);
     expect(r.chrome.videoCodec).toBe(mime);
