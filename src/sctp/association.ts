@@ -144,6 +144,8 @@ export class SctpAssociation {
   private advancedPeerAckPoint: number;
   private forwardTsnDue = false;
   private lastForwardTsnAt = Number.NEGATIVE_INFINITY;
+  /** New cumulative TSN of the last FORWARD TSN sent. */
+  private lastForwardTsnCum = 0;
 
   // Receiving
   private readonly tracker = new TsnTracker();
@@ -191,6 +193,7 @@ export class SctpAssociation {
     this.cumAckPoint = tsnAdd(this.localInitialTsn, -1);
     this.highestAcked = this.cumAckPoint;
     this.advancedPeerAckPoint = this.cumAckPoint;
+    this.lastForwardTsnCum = this.cumAckPoint;
     this.nextRequestSeq = this.localInitialTsn;
     this.outboundStreams = this.inboundStreams = this.options.streams;
     // Chunks are padded to 4 bytes (§3.2): a full DATA chunk must still fit after padding.
@@ -1029,22 +1032,36 @@ export class SctpAssociation {
     if (skippedAbandoned) {
       this.advancedPeerAckPoint = p;
       this.forwardTsnDue = true;
-    } else if (tsnLt(this.cumAckPoint, this.advancedPeerAckPoint) && !cumAdvanced && now - this.lastForwardTsnAt >= this.rto.smoothedRtt) {
-      // C3: the peer has not caught up; repeat the FORWARD TSN at most once per RTT.
-      this.forwardTsnDue = true;
+    } else if (tsnLt(this.cumAckPoint, this.advancedPeerAckPoint)) {
+      // C3: the peer has not caught up. Repeat the FORWARD TSN at most once per RTT, or
+      // at once when the last one (cut short to fit a packet) has been acknowledged.
+      if (tsnLe(this.lastForwardTsnCum, this.cumAckPoint) || (!cumAdvanced && now - this.lastForwardTsnAt >= this.rto.smoothedRtt)) {
+        this.forwardTsnDue = true;
+      }
     }
     if (tsnLt(this.cumAckPoint, this.advancedPeerAckPoint) && this.t3 === Number.POSITIVE_INFINITY) this.t3 = now + this.rto.rto;
   }
 
-  private buildForwardTsn(): Uint8Array {
+  /**
+   * The FORWARD TSN for the current Advanced.Peer.Ack.Point. Its stream list must fit a
+   * packet: when too many ordered streams are involved, the new cumulative TSN stops
+   * short (the rest follows in the next one), so no stream is left waiting on an SSN.
+   */
+  private buildForwardTsn(maxBytes: number): Uint8Array {
+    const maxStreams = Math.max(1, (maxBytes - 8) >> 2);
     const streams = new Map<number, number>();
+    let upTo = this.cumAckPoint;
     for (let t = tsnAdd(this.cumAckPoint, 1); tsnLe(t, this.advancedPeerAckPoint); t = tsnAdd(t, 1)) {
       const c = this.chunkAt(t);
-      if (c && c.state === ChunkState.ABANDONED && (c.flags & DATA_FLAG_UNORDERED) === 0) streams.set(c.streamId, c.ssn);
+      if (c && c.state === ChunkState.ABANDONED && (c.flags & DATA_FLAG_UNORDERED) === 0) {
+        if (!streams.has(c.streamId) && streams.size >= maxStreams) break;
+        streams.set(c.streamId, c.ssn);
+      }
+      upTo = t;
     }
     const list: { streamId: number; ssn: number }[] = [];
     for (const [streamId, ssn] of streams) list.push({ streamId, ssn });
-    return encodeForwardTsn({ newCumulativeTsn: this.advancedPeerAckPoint, streams: list });
+    return encodeForwardTsn({ newCumulativeTsn: upTo, streams: list });
   }
 
   private onForwardTsn(raw: RawChunk): boolean {
@@ -1260,12 +1277,13 @@ export class SctpAssociation {
       this.sackDeadline = Number.POSITIVE_INFINITY;
     }
     if (this.forwardTsnDue && tsnLt(this.cumAckPoint, this.advancedPeerAckPoint)) {
-      const c = this.buildForwardTsn();
+      const c = this.buildForwardTsn(max - size);
       if (size + pad4(c.length) <= max) {
         ctrl.push(c);
         size += pad4(c.length);
         this.forwardTsnDue = false;
         this.lastForwardTsnAt = now;
+        this.lastForwardTsnCum = readU32(c, 4);
         this.counters.forwardTsnsSent++;
         if (this.tlpDeadline === Number.POSITIVE_INFINITY && !this.tlpProbing) this.tlpDeadline = now + this.probeTimeout();
       }

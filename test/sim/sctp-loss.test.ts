@@ -157,4 +157,30 @@ describe('SCTP in virtual time over a lossy link', () => {
     expect(net.stats.lost[0] / net.stats.sent[0]).toBeLessThan(0.05);
     expect(a.counters.t3Expiries).toBe(0);
   });
+
+  it('abandoned messages on 400 ordered streams: FORWARD TSN is split to fit packets and no stream is left waiting', () => {
+    const link: LinkConfig = { loss: 0.3, delayMs: 10, seed: 41 };
+    const { a, b } = setup(41);
+    const got = new Map<number, string[]>();
+    const net = new SimNetwork([a, b], link, () => {
+      while (a.pollEvent());
+      for (let e = b.pollEvent(); e; e = b.pollEvent()) {
+        if (e.type !== 'message') continue;
+        const list = got.get(e.streamId) ?? [];
+        list.push(new TextDecoder().decode(e.data));
+        got.set(e.streamId, list);
+      }
+    });
+    a.connect(0);
+    b.connect(0);
+    expect(net.run(() => a.state === 'established' && b.state === 'established', 20_000)).toBe(true);
+    const enc = new TextEncoder();
+    for (let round = 0; round < 3; round++) {
+      for (let s = 0; s < 400; s++) a.send(s, enc.encode(`u${round}`), { ppid: 51, maxRetransmits: 0 }, net.now);
+    }
+    for (let s = 0; s < 400; s++) a.send(s, enc.encode('last'), { ppid: 51 }, net.now);
+    expect(net.run(() => a.idle && [...Array(400).keys()].every((s) => got.get(s)?.at(-1) === 'last'), net.now + 60_000)).toBe(true);
+    expect(a.counters.abandonedMessages).toBeGreaterThan(100);
+    for (const list of got.values()) expect(list.filter((m) => m === 'last').length).toBe(1);
+  });
 });
