@@ -147,6 +147,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     },
   });
   #dataChannelsOpened = 0;
+  readonly #channelStats: { channel: RTCDataChannel; counts: { messagesSent: number; bytesSent: number; messagesReceived: number; bytesReceived: number } }[] = [];
   #dataChannelsClosed = 0;
   #sctpMid: string | null = null;
   #sctpMLineIndex: number | null = null;
@@ -1094,6 +1095,25 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
 
   /** webrtc-stats §5.2 dataChannelsOpened/Closed: channels that reached "open", and closed after. */
   #countDataChannel(channel: RTCDataChannel): void {
+    // webrtc-stats §5.10 RTCDataChannelStats: counted here, where the facade sees the channel.
+    const counts = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0 };
+    this.#channelStats.push({ channel, counts });
+    if (this.#channelStats.length > 1024) this.#channelStats.splice(0, this.#channelStats.findIndex((c) => c.channel.readyState === 'closed') + 1);
+    channel.addEventListener('message', (e) => {
+      const data = (e as MessageEvent).data as unknown;
+      counts.messagesReceived++;
+      counts.bytesReceived += typeof data === 'string' ? new TextEncoder().encode(data).length : ((data as { byteLength?: number; size?: number }).byteLength ?? (data as { size?: number }).size ?? 0);
+    });
+    const send = channel.send.bind(channel);
+    Object.defineProperty(channel, 'send', {
+      configurable: true,
+      enumerable: false,
+      value: (data: string | ArrayBuffer | ArrayBufferView | Blob): void => {
+        send(data);
+        counts.messagesSent++;
+        counts.bytesSent += typeof data === 'string' ? new TextEncoder().encode(data).length : data instanceof Blob ? data.size : data.byteLength;
+      },
+    });
     let opened = channel.readyState === 'open';
     if (opened) this.#dataChannelsOpened++;
     channel.addEventListener('open', () => {
@@ -1331,7 +1351,18 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
 
   /** Overridden by the data channel layer. */
   protected dataChannelStats(): { opened: number; closed: number; stats: RTCStats[] } {
-    return { opened: this.#dataChannelsOpened, closed: this.#dataChannelsClosed, stats: [] };
+    const timestamp = performance.timeOrigin + performance.now();
+    const stats: RTCStats[] = this.#channelStats.map(({ channel, counts }, i) => ({
+      id: `D${i}`,
+      type: 'data-channel',
+      timestamp,
+      label: channel.label,
+      protocol: channel.protocol,
+      dataChannelIdentifier: channel.id ?? undefined,
+      state: channel.readyState,
+      ...counts,
+    }));
+    return { opened: this.#dataChannelsOpened, closed: this.#dataChannelsClosed, stats };
   }
 
   protected get cname(): string {

@@ -74,6 +74,8 @@ describe('omnirtc ↔ omnirtc over loopback UDP', () => {
       const stats = await a.getStats();
       const pcStats = [...stats.values()].find((s) => s.type === 'peer-connection');
       expect(pcStats?.dataChannelsOpened).toBe(1);
+      const dcStats = [...stats.values()].find((s) => s.type === 'data-channel');
+      expect(dcStats).toMatchObject({ label: 'chat', protocol: 'p1', state: 'open', messagesSent: 2, bytesSent: 12 + 200_000, messagesReceived: 1, bytesReceived: 3 });
       // W3C transports: the SCTP transport over the DTLS transport over the ICE transport.
       expect(a.sctp?.state).toBe('connected');
       expect(a.sctp?.maxMessageSize).toBe(262144);
