@@ -248,4 +248,36 @@ describe('RTCDataChannel over in-memory SCTP', () => {
     expect(net.run(() => remote.readyState === 'closed', 5000)).toBe(true);
     expect(seen).toEqual(['error:sctp-failure', 'close']);
   });
+
+  it('4 MiB through an RTCDataChannel under 20 % loss each way arrives intact, in order, at over 1 MB/s', () => {
+    const { a, b, net, start } = pair({ delayMs: 20, loss: 0.2, seed: 77 });
+    const ch = a.hub.createDataChannel('bulk');
+    start();
+    expect(net.run(() => ch.readyState === 'open' && b.announced.length === 1, 30_000)).toBe(true);
+    const remote = b.announced[0];
+    let bytes = 0;
+    let next = 0;
+    let bad = 0;
+    remote.onmessage = (e) => {
+      const v = new Uint8Array(e.data as ArrayBuffer);
+      if (v.length !== 16 * 1024 || v[0] !== (next & 0xff) || v[v.length - 1] !== (next & 0xff)) bad++;
+      next++;
+      bytes += v.length;
+    };
+    let queued = 0;
+    const total = 4 * 1024 * 1024;
+    ch.bufferedAmountLowThreshold = 256 * 1024;
+    const fill = () => {
+      while (queued < total && ch.bufferedAmount < 512 * 1024) {
+        ch.send(new Uint8Array(16 * 1024).fill((queued / (16 * 1024)) & 0xff));
+        queued += 16 * 1024;
+      }
+    };
+    ch.onbufferedamountlow = fill;
+    const t0 = net.now;
+    fill();
+    expect(net.run(() => bytes === total, net.now + 30_000)).toBe(true);
+    expect(bad).toBe(0);
+    expect(total / (net.now - t0) / 1000).toBeGreaterThan(1);
+  });
 });
