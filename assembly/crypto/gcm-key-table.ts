@@ -5,8 +5,8 @@
 import { ERR_INVALID_ARGUMENT, ERR_NO_CAPACITY } from '../abi';
 import { GCM_KEY_SIZE, gcmPrepareKey } from './gcm';
 
-export const GCM_KEY_SLOTS: i32 = 512;
-const SLOT_BITS: i32 = 9; // 2^9 = GCM_KEY_SLOTS
+export const GCM_KEY_SLOTS: i32 = 2048;
+const SLOT_BITS: i32 = 11; // 2^11 = GCM_KEY_SLOTS
 
 const KEYS: usize = memory.data(GCM_KEY_SLOTS * GCM_KEY_SIZE, 64);
 // Per slot: generation (u32), 0 in bit 31 when free.
@@ -22,7 +22,7 @@ export function gcmKeyCreate(key: usize, keyLen: i32): i32 {
     const slot = (hint + n) & (GCM_KEY_SLOTS - 1);
     const g = load<u32>(GEN + (<usize>slot << 2));
     if (g & LIVE) continue;
-    const gen = (g + 1) & 0x3fffff;
+    const gen = (g + 1) & 0xfffff;
     gcmPrepareKey(key, keyLen, KEYS + <usize>slot * <usize>GCM_KEY_SIZE);
     store<u32>(GEN + (<usize>slot << 2), gen | LIVE);
     hint = slot + 1;

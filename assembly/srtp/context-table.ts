@@ -7,8 +7,8 @@ import { GCM_KEY_SIZE } from '../crypto/gcm';
 import { HMAC_SHA1_KEY_SIZE } from '../crypto/hmac';
 import { streamAllocate, streamPointer, streamRelease, streamsFree } from './stream-table';
 
-export const CONTEXT_SLOTS: i32 = 1024;
-const SLOT_BITS: i32 = 10; // 2^10 = CONTEXT_SLOTS
+export const CONTEXT_SLOTS: i32 = 2048;
+const SLOT_BITS: i32 = 11; // 2^11 = CONTEXT_SLOTS
 export const CONTEXT_STREAMS: i32 = 64;
 
 // Layout. A cipher block is laid out as a GCM key (round count, round keys, GHASH
@@ -44,7 +44,7 @@ export function contextAllocate(): i32 {
     const slot = (hint + n) & (CONTEXT_SLOTS - 1);
     const g = load<u32>(GEN + (<usize>slot << 2));
     if (g & LIVE) continue;
-    const gen = (g + 1) & 0x1fffff; // 21 bits: handles stay positive i32
+    const gen = (g + 1) & 0xfffff; // 20 bits: handles stay positive i32
     memory.fill(CONTEXTS + <usize>slot * <usize>CONTEXT_SIZE, 0, CONTEXT_SIZE);
     store<u32>(GEN + (<usize>slot << 2), gen | LIVE);
     hint = slot + 1;

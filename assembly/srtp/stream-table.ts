@@ -4,7 +4,7 @@
 
 import { REPLAY_BITMAP_SIZE } from './replay-window';
 
-export const STREAM_SLOTS: i32 = 4096;
+export const STREAM_SLOTS: i32 = 8192;
 
 // Layout of one stream.
 export const S_SSRC: usize = 0; // u32

@@ -1,7 +1,7 @@
 // omnirtc/srtp — SRTP and SRTCP (RFC 3711, 7714, 6188) in the WebAssembly core.
 //
 // Limits (assembly/srtp/): packets up to 65,535 bytes; replay windows of 1..2048
-// packets (1024 by default, libwebrtc's value); 1024 contexts and 4096 SSRC streams per
+// packets (1024 by default, libwebrtc's value); 2048 contexts and 8192 SSRC streams per
 // process, 64 SSRCs per context. A packet over a limit is dropped with a code, never a trap.
 //
 // What is and is not constant time: authentication tags are compared in constant time

@@ -2,7 +2,7 @@
 // for DTLS 1.2 record protection (RFC 5288, TLS_ECDHE_*_WITH_AES_128/256_GCM_*).
 //
 // Keys live in a bounded table in the core's linear memory (assembly/crypto/
-// gcm-key-table.ts): at most GCM_KEY_SLOTS = 512 keys alive per process, 4.3 KiB each
+// gcm-key-table.ts): at most GCM_KEY_SLOTS = 2048 keys alive per process, 4.3 KiB each
 // (round keys and a GHASH table). A key holds its slot until dispose(); creating one
 // more than the bound throws a QuotaExceededError.
 import { wasmCore } from './instance.js';
@@ -15,7 +15,7 @@ interface GcmExports {
 }
 
 /** Keys alive at once in one process (the core's table bound). */
-export const GCM_KEY_SLOTS = 512;
+export const GCM_KEY_SLOTS = 2048;
 // Frees a key's slot if its owner forgets dispose() (the table is bounded).
 const finalizer = new FinalizationRegistry<number>((handle) => {
   (wasmCore().fns as unknown as GcmExports).gcmKeyFree(handle);

@@ -37,8 +37,8 @@ export const CORE_ERR_INDEX_EXHAUSTED = -7;
 
 /** Core bounds (assembly/srtp/): contexts and SSRC streams per process, SSRCs per context. */
 export const SRTP_CORE_LIMITS = {
-  contexts: 1024,
-  streams: 4096,
+  contexts: 2048,
+  streams: 8192,
   streamsPerContext: 64,
   maxReplayWindow: 2048,
   maxPacket: 65535,
