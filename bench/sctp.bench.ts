@@ -7,10 +7,14 @@
 //             the same layer: SCTP alone, no DTLS.
 //   node-datachannel  two libdatachannel PeerConnections over 127.0.0.1 — the whole
 //             native stack (usrsctp + DTLS + ICE + UDP loopback), labelled as such.
+//   omnirtc full stack  two omnirtc RTCPeerConnections over 127.0.0.1 (ICE + DTLS with
+//             AES-GCM in the WebAssembly core + SCTP + RTCDataChannel): the like-for-like
+//             row for node-datachannel.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SctpAssociation } from '../src/sctp/association.js';
+import { type RTCDataChannel, type RTCDataChannelEvent, RTCPeerConnection, type RTCPeerConnectionIceEvent } from '../src/webrtc/index.js';
 import { DataChannelManager, type ManagedChannel } from '../src/sctp/dcep/channel-manager.js';
 import type { BenchSection } from './harness.js';
 
@@ -212,6 +216,54 @@ async function nodeDatachannel(size: number, ms: number): Promise<Result> {
   return { name, bytesPerSec: r.bytesPerSec ?? 0, msgsPerSec: r.msgsPerSec ?? 0 };
 }
 
+async function omnirtcFullStack(size: number, ms: number): Promise<Result> {
+  const config = { iceAddresses: ['127.0.0.1'] };
+  const a = new RTCPeerConnection(config);
+  const b = new RTCPeerConnection(config);
+  const trickle = (from: RTCPeerConnection, to: RTCPeerConnection) =>
+    from.addEventListener('icecandidate', (e) => {
+      void to.addIceCandidate((e as RTCPeerConnectionIceEvent).candidate ?? null).catch(() => undefined);
+    });
+  try {
+    trickle(a, b);
+    trickle(b, a);
+    const dc = a.createDataChannel('bench');
+    const remote = new Promise<RTCDataChannel>((resolve) => {
+      b.ondatachannel = (e) => resolve((e as RTCDataChannelEvent).channel);
+    });
+    const opened = new Promise((resolve) => dc.addEventListener('open', resolve, { once: true }));
+    await a.setLocalDescription();
+    await b.setRemoteDescription(a.localDescription!);
+    await b.setLocalDescription();
+    await a.setRemoteDescription(b.localDescription!);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([opened, new Promise((_, rej) => (timer = setTimeout(() => rej(new Error('did not open within 10 s')), 10_000)))]).finally(() => clearTimeout(timer));
+    const rc = await remote;
+    let bytes = 0;
+    let msgs = 0;
+    rc.onmessage = (e) => {
+      bytes += (e.data as ArrayBuffer).byteLength;
+      msgs++;
+    };
+    const msg = new Uint8Array(size).fill(7);
+    dc.bufferedAmountLowThreshold = WINDOW / 2;
+    const fill = () => {
+      while (dc.readyState === 'open' && dc.bufferedAmount < WINDOW) dc.send(msg);
+    };
+    dc.onbufferedamountlow = fill;
+    fill();
+    await new Promise((r) => setTimeout(r, Math.min(300, ms / 4)));
+    bytes = msgs = 0;
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, ms));
+    const dt = (performance.now() - t0) / 1000;
+    return { name: `omnirtc (full WebRTC over loopback) ${size / 1024} KiB`, bytesPerSec: bytes / dt, msgsPerSec: msgs / dt };
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
 function row(r: Result, base: Result | undefined, ndc: Result | undefined): string {
   const ratio = (x: Result | undefined) => (x && x.bytesPerSec > 0 ? (r.bytesPerSec / x.bytesPerSec).toFixed(2) : 'n/a');
   return `| ${r.name} | ${(r.bytesPerSec / 1e6).toFixed(1)} | ${Math.round(r.msgsPerSec).toLocaleString('en')} | ${ratio(base)} | ${ratio(ndc)} |`;
@@ -220,8 +272,9 @@ function row(r: Result, base: Result | undefined, ndc: Result | undefined): stri
 export async function run(): Promise<BenchSection> {
   const lines = [
     `Reliable ordered channel, sender kept ${WINDOW / 1024 / 1024} MiB ahead, ${RUN_MS} ms per case after warm-up.`,
-    'omnirtc and werift run the SCTP layer alone over an in-memory link; node-datachannel is the whole',
-    'native stack (usrsctp + DTLS + ICE) over UDP loopback, so it also pays for encryption.',
+    'The "SCTP" rows run the SCTP layer alone over an in-memory link (omnirtc, werift); the "full" rows run',
+    'the whole stack (ICE + DTLS + SCTP + data channel) over UDP on 127.0.0.1: omnirtc in this process,',
+    'node-datachannel (native libdatachannel + usrsctp, multi-threaded) in a child process.',
     '',
     '| case | MB/s | messages/s | × werift | × node-datachannel |',
     '|---|---:|---:|---:|---:|',
@@ -235,7 +288,8 @@ export async function run(): Promise<BenchSection> {
     } catch (e) {
       n = { name: `node-datachannel ${size / 1024} KiB (not run: ${(e as Error).message})`, bytesPerSec: 0, msgsPerSec: 0 };
     }
-    lines.push(row(o, w, n), row(w, w, n), row(n, w, n));
+    const full = await omnirtcFullStack(size, RUN_MS).catch((e: Error) => ({ name: `omnirtc full WebRTC ${size / 1024} KiB (failed: ${e.message})`, bytesPerSec: 0, msgsPerSec: 0 }));
+    lines.push(row(o, w, n), row(w, w, n), row(full, w, n), row(n, w, n));
   }
   return { title: 'SCTP data channels (omnirtc/sctp vs werift vs node-datachannel)', lines };
 }
