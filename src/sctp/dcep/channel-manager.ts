@@ -84,6 +84,7 @@ export interface ChannelManagerCounters {
   unknownStreamMessages: number;
   malformedDcep: number;
   unknownPpid: number;
+  dcepSendFailures: number;
 }
 
 /** RFC 8831 §6.6 and W3C: 65535 streams at most; ids are 0..65534. */
@@ -98,7 +99,7 @@ export class DataChannelManager {
   private eventHead = 0;
   private connected = false;
   private closed = false;
-  readonly counters: ChannelManagerCounters = { unknownStreamMessages: 0, malformedDcep: 0, unknownPpid: 0 };
+  readonly counters: ChannelManagerCounters = { unknownStreamMessages: 0, malformedDcep: 0, unknownPpid: 0, dcepSendFailures: 0 };
   /** The peer's a=max-message-size (RFC 8841 §6); 0 means no limit. 65536 if absent. */
   remoteMaxMessageSize = 65536;
 
@@ -209,21 +210,29 @@ export class DataChannelManager {
 
   private openLocal(ch: ManagedChannel, now = 0): void {
     if (ch.id === null || ch.state !== 'connecting') return;
+    if (ch.id >= this.association.maxOutboundStreams) {
+      // The peer offered fewer streams than this id needs (RFC 8831 §6.2).
+      ch.state = 'closed';
+      this.channels.delete(ch.id);
+      this.events.push({ type: 'error', channel: ch, message: `stream ${ch.id} exceeds the ${this.association.maxOutboundStreams} streams the peer allows` }, { type: 'closed', channel: ch });
+      return;
+    }
     if (!ch.negotiated) {
       // RFC 8832 §6: DATA_CHANNEL_OPEN goes reliable and ordered on the channel's stream.
-      this.association.send(
-        ch.id,
-        encodeOpen({
-          ordered: ch.ordered,
-          maxRetransmits: ch.maxRetransmits,
-          maxPacketLifeTime: ch.maxPacketLifeTime,
-          priority: ch.priority,
-          label: ch.label,
-          protocol: ch.protocol,
-        }),
-        { ppid: PPID_DCEP },
-        now,
-      );
+      const open = encodeOpen({
+        ordered: ch.ordered,
+        maxRetransmits: ch.maxRetransmits,
+        maxPacketLifeTime: ch.maxPacketLifeTime,
+        priority: ch.priority,
+        label: ch.label,
+        protocol: ch.protocol,
+      });
+      if (!this.trySend(ch.id, open, now)) {
+        ch.state = 'closed';
+        this.channels.delete(ch.id);
+        this.events.push({ type: 'error', channel: ch, message: 'cannot queue DATA_CHANNEL_OPEN: the send buffer is full' }, { type: 'closed', channel: ch });
+        return;
+      }
     }
     ch.state = 'open';
     this.events.push({ type: 'open', channel: ch });
@@ -335,6 +344,17 @@ export class DataChannelManager {
     }
   }
 
+  /** DCEP control messages are sent from inside input processing, which must not throw. */
+  private trySend(streamId: number, message: Uint8Array, now: number): boolean {
+    try {
+      this.association.send(streamId, message, { ppid: PPID_DCEP }, now);
+      return true;
+    } catch {
+      this.counters.dcepSendFailures++;
+      return false;
+    }
+  }
+
   private onMessage(streamId: number, ppid: number, data: Uint8Array, now: number): void {
     if (ppid === PPID_DCEP) {
       this.onDcep(streamId, data, now);
@@ -398,8 +418,14 @@ export class DataChannelManager {
       },
       true,
     );
+    if (streamId >= this.association.maxOutboundStreams) {
+      // We could not answer on this stream: ignore the OPEN (counted).
+      this.counters.malformedDcep++;
+      return;
+    }
     this.channels.set(streamId, ch);
-    this.association.send(streamId, encodeAck(), { ppid: PPID_DCEP }, now);
+    // Without the ACK the peer just keeps sending ordered (RFC 8832 §6): not fatal.
+    this.trySend(streamId, encodeAck(), now);
     ch.state = 'open';
     this.events.push({ type: 'remote-channel', channel: ch }, { type: 'open', channel: ch });
   }
