@@ -69,6 +69,9 @@ export function resolveOptions(o: SctpAssociationOptions): ResolvedOptions {
     cookieLifetimeMs: o.cookieLifetimeMs ?? 60_000,
     randomBytes: o.randomBytes ?? ((n) => crypto.getRandomValues(new Uint8Array(n))),
   };
+  // A message is reassembled inside the receive window: the window must hold the
+  // largest one plus per-chunk overhead, or that message could never complete.
+  if (r.receiveBufferSize < r.maxReceiveMessageSize * 1.25) r.receiveBufferSize = Math.ceil(r.maxReceiveMessageSize * 1.25);
   if (!(r.maxPacketSize >= 256 && r.maxPacketSize <= 65535)) throw new RangeError('maxPacketSize must be within 256..65535');
   if (!(r.streams >= 1 && r.streams <= 65535)) throw new RangeError('streams must be within 1..65535');
   if (!(r.receiveBufferSize >= 4 * r.maxPacketSize)) throw new RangeError('receiveBufferSize must hold at least 4 packets');

@@ -350,6 +350,13 @@ export class RTCDataChannel extends EventTargetWithHandlers {
     if (!wasClosing) this.dispatchEvent(new Event('closing'));
   }
 
+  /** @internal RTCPeerConnection.close(): closed at once, no events. */
+  closeAbruptly(): void {
+    this.#readyState = 'closed';
+    this.#outgoing = [];
+    this.#outgoingBytes = 0;
+  }
+
   /** @internal W3C "announce the data channel as closed", with an error first if it failed. */
   announceClosed(error?: string): void {
     if (this.#readyState === 'closed') return;
@@ -508,11 +515,15 @@ export class DataChannelHub {
     }
   }
 
-  /** RTCPeerConnection.close(): every channel closes at once, without the closing handshake. */
+  /**
+   * RTCPeerConnection.close() (W3C "close the connection"): every channel's readyState
+   * becomes "closed" at once; the channels close abruptly, without the closing procedure
+   * and without events.
+   */
   closeAll(): void {
     this.#closed = true;
-    for (const p of this.#pending.splice(0)) this.host.queueTask(() => p.channel.announceClosed());
-    for (const [, channel] of this.#byManaged) this.host.queueTask(() => channel.announceClosed());
+    for (const p of this.#pending.splice(0)) p.channel.closeAbruptly();
+    for (const [, channel] of this.#byManaged) channel.closeAbruptly();
     this.#byManaged.clear();
   }
 

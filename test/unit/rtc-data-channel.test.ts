@@ -280,4 +280,18 @@ describe('RTCDataChannel over in-memory SCTP', () => {
     expect(bad).toBe(0);
     expect(total / (net.now - t0) / 1000).toBeGreaterThan(1);
   });
+
+  it('closeAll (RTCPeerConnection.close) closes every channel at once, without events', () => {
+    const { a, b, net, start } = pair();
+    const early = a.hub.createDataChannel('early');
+    start();
+    expect(net.run(() => early.readyState === 'open' && b.announced.length === 1, 5000)).toBe(true);
+    const events: string[] = [];
+    for (const t of ['close', 'closing', 'error']) early.addEventListener(t, () => events.push(t));
+    a.hub.closeAll();
+    expect(early.readyState).toBe('closed');
+    net.run(() => false, net.now + 500);
+    expect(events).toEqual([]);
+    expect(() => a.hub.createDataChannel('late')).toThrow(expect.objectContaining({ name: 'InvalidStateError' }));
+  });
 });

@@ -282,7 +282,7 @@ describe('SctpAssociation API and teardown', () => {
 
   it('flow control: an application that does not poll closes the window, polling reopens it', () => {
     const a = make(1);
-    const b = make(2, { receiveBufferSize: 64 * 1024 });
+    const b = make(2, { receiveBufferSize: 64 * 1024, maxReceiveMessageSize: 32 * 1024 });
     let polling = false;
     let received = 0;
     const net = new SimNetwork([a, b], { delayMs: 5 }, () => {
