@@ -10,7 +10,7 @@ import { createDepacketizer, createPacketizer, isRtcp, parseRtcp, serializeRtcp 
 import type { Packetizer, RtcpPacket, RtpCodecName } from '../rtp/index.js';
 import { EngineDriver } from '../runtime/driver.js';
 import { loadAdapter } from '../runtime/detect.js';
-import { type NetworkAdapter, type UdpSocket, bindUdpInRange, defaultIceAddresses } from '../runtime/udp.js';
+import { type NetworkAdapter, type TcpConnection, type UdpSocket, bindUdpInRange, defaultIceAddresses } from '../runtime/udp.js';
 import { SctpAssociation } from '../sctp/association.js';
 import { DataChannelManager } from '../sctp/dcep/channel-manager.js';
 import type { Candidate } from '../sdp/candidate.js';
@@ -119,6 +119,7 @@ export class Connection implements PeerTransport {
   readonly #agent: IceAgent;
   readonly #driver: EngineDriver;
   readonly #sockets = new Map<number, UdpSocket>();
+  readonly #tcp = new Map<number, TcpConnection>();
   #adapter: NetworkAdapter | undefined;
   #localUfrag: string;
   #localPwd: string;
@@ -276,6 +277,27 @@ export class Connection implements PeerTransport {
       this.#sockets.set(socketId, sock);
       this.#agent.addSocket({ id: socketId, address: sock.localAddress });
     }
+    // TURN over TCP (RFC 6062 framing is the agent's): one connection per server.
+    let tcpId = 1000;
+    for (const server of this.#agent.tcpTurnServers) {
+      if (this.#closed) return;
+      const socketId = tcpId++;
+      const conn = await adapter.connectTcp({
+        address: server.server.address,
+        port: server.server.port,
+        onData: (bytes) => {
+          if (this.#closed) return;
+          this.#agent.handleInput(this.#now(), bytes, server.server, socketId);
+          this.#pump();
+        },
+      });
+      if (this.#closed) {
+        await conn.close();
+        return;
+      }
+      this.#tcp.set(socketId, conn);
+      this.#agent.addTurnTcpSocket(this.#now(), socketId, server);
+    }
     this.#agent.gather(this.#now());
     this.#pump();
   }
@@ -383,6 +405,8 @@ export class Connection implements PeerTransport {
     for (const b of this.#bindings) for (const s of b.senders) s.setSendPath(null, false);
     for (const s of this.#sockets.values()) void s.close();
     this.#sockets.clear();
+    for (const c of this.#tcp.values()) void c.close();
+    this.#tcp.clear();
     this.#srtpIn?.dispose();
     this.#srtpOut?.dispose();
     this.#srtpIn = null;
@@ -458,7 +482,11 @@ export class Connection implements PeerTransport {
   }
 
   #flushIce(): void {
-    for (let t = this.#agent.pollTransmit(); t; t = this.#agent.pollTransmit()) this.#sockets.get(t.socket)?.send(t.bytes, t.to);
+    for (let t = this.#agent.pollTransmit(); t; t = this.#agent.pollTransmit()) {
+      const udp = this.#sockets.get(t.socket);
+      if (udp) udp.send(t.bytes, t.to);
+      else this.#tcp.get(t.socket)?.write(t.bytes);
+    }
   }
 
   #flushDtls(): void {
