@@ -587,13 +587,9 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       const codecs = negotiateCodecs(t.localCodecs, rm);
       if (codecs.length === 0) return reject;
       const direction = answerDirection(t.direction as Direction, rm.direction ?? 'sendrecv');
-      const spec = this.#rtpSpec(t, rm.mid, direction, codecs, rm) as Extract<MediaSpec, { kind: 'audio' | 'video' }>;
-      // RFC 8853 §5.3: answer received simulcast with the same rids as "recv".
-      if (rm.simulcast?.send && rm.rids.length > 0) {
-        spec.rids = rm.rids.filter((r) => r.direction === 'send').map((r) => ({ id: r.id, direction: 'recv' }));
-        spec.simulcast = { recv: rm.simulcast.send };
-      }
-      return spec;
+      // RFC 8853 §5.3: an answer without a=simulcast declines it, and the offerer sends a
+      // single stream. omnirtc declines: a receiver delivers one stream per track.
+      return this.#rtpSpec(t, rm.mid, direction, codecs, rm);
     });
     const media = slots.map((s) => buildMediaSection(s, transport));
     const accepted = new Set(media.filter((m) => m.port !== 0 || m.bundleOnly).map((m) => m.mid));
