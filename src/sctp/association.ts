@@ -87,6 +87,12 @@ const MAX_DUPS_REPORTED = 32;
 const MAX_OUTSTANDING_CHUNKS = 60_000;
 const MAX_QUEUED_CONTROL = 16;
 const MIN_FRAGMENT = 256;
+/**
+ * Tail loss probes before T3 may fire. RFC 8985 sends one; with 20 % loss a lone probe
+ * is lost one time in five and the association then waits RTO.Min (or more, backed
+ * off) with its window collapsed. A second probe, PTO later, makes that one in 25.
+ */
+const MAX_PROBES = 2;
 
 export class SctpAssociation {
   readonly options: ResolvedOptions;
@@ -113,6 +119,7 @@ export class SctpAssociation {
   private handshakeDue = false;
   private t1 = Number.POSITIVE_INFINITY;
   private t1Retries = 0;
+  private handshakeSentAt = -1;
 
   // Sending
   private readonly sendQueue: SendQueue;
@@ -135,7 +142,8 @@ export class SctpAssociation {
   private rackDeadline = Number.POSITIVE_INFINITY;
   /** Tail loss probe (RFC 8985 §7): one probe after 2·SRTT without acknowledgements. */
   private tlpDeadline = Number.POSITIVE_INFINITY;
-  private tlpProbing = false;
+  /** Probes sent since the last acknowledgement (RFC 8985 §7.2 allows one; we send two). */
+  private tlpProbes = 0;
   private errorCount = 0;
   private highestAcked: number;
   private readonly maxPayload: number;
@@ -457,12 +465,12 @@ export class SctpAssociation {
    */
   private onTailLossProbe(): void {
     this.tlpDeadline = Number.POSITIVE_INFINITY;
-    if (this.tlpProbing) return;
+    if (this.tlpProbes >= MAX_PROBES) return;
     if (this.flight === 0) {
       // Only a FORWARD TSN is outstanding: repeat it rather than wait for T3.
       if (tsnLt(this.cumAckPoint, this.advancedPeerAckPoint)) {
         this.forwardTsnDue = true;
-        this.tlpProbing = true;
+        this.tlpProbes++;
         this.counters.tailLossProbes++;
       }
       return;
@@ -475,14 +483,15 @@ export class SctpAssociation {
       this.flight -= c.data.length;
       this.pendingRetransmits++;
       this.fastRtxBudget = true;
-      this.tlpProbing = true;
+      this.tlpProbes++;
       this.counters.tailLossProbes++;
       return;
     }
   }
 
   private probeTimeout(): number {
-    return Math.max(2 * this.rto.smoothedRtt, 10);
+    // RFC 8985 §7.2: PTO = 2·SRTT; kept below the RTO so the probe comes first.
+    return Math.max(10, Math.min(2 * this.rto.smoothedRtt, this.rto.rto / 2));
   }
 
   private onT2(now: number): void {
@@ -604,6 +613,8 @@ export class SctpAssociation {
       case ChunkType.COOKIE_ECHO:
         return this.onCookieEcho(c, now);
       case ChunkType.COOKIE_ACK:
+        // Also when the crossing COOKIE ECHO established us first: still an RTT sample.
+        this.handshakeRtt(now);
         if (this.stateValue === 'cookie-echoed') this.establish(now);
         return true;
       case ChunkType.HEARTBEAT: {
@@ -709,12 +720,23 @@ export class SctpAssociation {
       return false;
     }
     this.adoptPeer(init.initiateTag, init.initialTsn, init.aRwnd, init.inboundStreams, init.outboundStreams, init.forwardTsn, init.reconfig, init.zeroChecksum === true);
+    this.handshakeRtt(now);
     this.cookieEcho = encodeCookieEcho(init.cookie.slice());
     this.stateValue = 'cookie-echoed';
     this.handshakeDue = true;
     this.t1Retries = 0;
     this.t1 = now + this.rto.rto;
     return true;
+  }
+
+  /**
+   * The handshake's round trips (INIT → INIT ACK, COOKIE ECHO → COOKIE ACK) measure the
+   * path before any DATA does, so RTO and the tail-loss probe start from the real RTT
+   * rather than RTO.Initial. Karn's rule (§6.3.1 C5): only unrepeated exchanges count.
+   */
+  private handshakeRtt(now: number): void {
+    if (this.t1Retries === 0 && this.handshakeSentAt >= 0) this.rto.sample(now - this.handshakeSentAt, now);
+    this.handshakeSentAt = -1;
   }
 
   private adoptPeer(tag: number, initialTsn: number, aRwnd: number, peerMis: number, peerOs: number, fwd: boolean, reconfig: boolean, zeroChecksum: boolean): void {
@@ -916,7 +938,7 @@ export class SctpAssociation {
     }
     if (lossDetected) this.onLossDetected();
     if (bytesAcked > 0 || cumAdvanced) {
-      this.tlpProbing = false;
+      this.tlpProbes = 0;
       this.tlpDeadline = this.flight > 0 ? now + this.probeTimeout() : Number.POSITIVE_INFINITY;
     }
     this.cc.onAck(bytesAcked, cumAdvanced, flightBefore, now, this.highestAcked, this.nextTsn);
@@ -1236,6 +1258,7 @@ export class SctpAssociation {
     if (st === 'cookie-wait') {
       if (!this.handshakeDue || !this.initChunk) return undefined;
       this.handshakeDue = false;
+      this.handshakeSentAt = now;
       return this.packetOf([this.initChunk], 0);
     }
     if (st === 'cookie-echoed') {
@@ -1243,6 +1266,7 @@ export class SctpAssociation {
       this.handshakeDue = false;
       // COOKIE ACK we owe (crossing handshakes) may ride along (§6.10).
       const chunks = [this.cookieEcho, ...this.controlChunks.splice(0)];
+      this.handshakeSentAt = now;
       return this.packetOf(chunks, this.peerTag);
     }
     this.maybeRequestReset();
@@ -1285,7 +1309,7 @@ export class SctpAssociation {
         this.lastForwardTsnAt = now;
         this.lastForwardTsnCum = readU32(c, 4);
         this.counters.forwardTsnsSent++;
-        if (this.tlpDeadline === Number.POSITIVE_INFINITY && !this.tlpProbing) this.tlpDeadline = now + this.probeTimeout();
+        if (this.tlpDeadline === Number.POSITIVE_INFINITY && this.tlpProbes < MAX_PROBES) this.tlpDeadline = now + this.probeTimeout();
       }
     } else this.forwardTsnDue = false;
     if (this.reconfigDue || this.reconfigResponses.length > 0) {
@@ -1334,7 +1358,7 @@ export class SctpAssociation {
     sealPacket(p, this.options.localPort, this.options.remotePort, this.peerTag, this.peerZeroChecksum);
     if (out.length > 0) {
       if (this.t3 === Number.POSITIVE_INFINITY) this.t3 = now + this.rto.rto;
-      if (this.tlpDeadline === Number.POSITIVE_INFINITY && !this.tlpProbing) this.tlpDeadline = now + this.probeTimeout();
+      if (this.tlpDeadline === Number.POSITIVE_INFINITY && this.tlpProbes < MAX_PROBES) this.tlpDeadline = now + this.probeTimeout();
     }
     return p;
   }

@@ -20,6 +20,13 @@
 // Reno's reaction; on a path with no loss it behaves like the RFC.
 
 const FLOOR_GAIN = 1.25;
+/**
+ * Delivery-rate samples span at least this long, and the floor assumes at least this
+ * RTT: on loopback or a LAN (RTT well under a millisecond) a round is too short to
+ * measure with a millisecond clock, and bandwidth × 0.3 ms would leave the floor at
+ * 4 packets, where 20 % loss keeps the association in T3 timeouts.
+ */
+const MIN_SAMPLE_MS = 5;
 /** Loss compensation is capped: beyond 50 % loss the path is unusable anyway. */
 const MAX_LOSS_COMPENSATED = 0.5;
 const BW_ROUNDS = 10;
@@ -67,7 +74,7 @@ export class CongestionController {
   /** The window the path has been seen to carry (see the header comment). */
   floor(minRtt: number): number {
     const carried = 1 - Math.min(this.lossRate, MAX_LOSS_COMPENSATED);
-    const bdp = Number.isFinite(minRtt) ? (this.maxBandwidth * minRtt * FLOOR_GAIN) / carried : 0;
+    const bdp = Number.isFinite(minRtt) ? (this.maxBandwidth * Math.max(minRtt, MIN_SAMPLE_MS) * FLOOR_GAIN) / carried : 0;
     return Math.min(this.opts.maxCwnd, Math.max(4 * this.opts.mtu, bdp));
   }
 
@@ -80,14 +87,14 @@ export class CongestionController {
   onAck(bytes: number, cumAdvanced: boolean, flightBefore: number, now: number, highestAcked: number, nextTsn: number): void {
     this.delivered += bytes;
     if (this.roundStartAt < 0) this.startRound(now, nextTsn);
-    else if (((highestAcked - this.roundEndTsn) | 0) >= 0) {
+    else if (((highestAcked - this.roundEndTsn) | 0) >= 0 && now - this.roundStartAt >= MIN_SAMPLE_MS) {
       const elapsed = now - this.roundStartAt;
       const roundDelivered = this.delivered - this.roundStartDelivered;
       if (roundDelivered + this.roundLost > 0) {
         this.lossRate = 0.75 * this.lossRate + (0.25 * this.roundLost) / (roundDelivered + this.roundLost);
       }
       this.roundLost = 0;
-      if (elapsed >= 1) {
+      {
         this.bwSamples[this.bwIndex] = (this.delivered - this.roundStartDelivered) / elapsed;
         this.bwIndex = (this.bwIndex + 1) % BW_ROUNDS;
         let m = 0;
@@ -121,7 +128,7 @@ export class CongestionController {
   private startRound(now: number, nextTsn: number): void {
     this.roundStartAt = now;
     this.roundStartDelivered = this.delivered;
-    this.roundEndTsn = (nextTsn - 1) >>> 0;
+    this.roundEndTsn = nextTsn >>> 0;
   }
 
   /** Bytes declared lost (by loss detection or T3), for the loss-rate estimate. */
