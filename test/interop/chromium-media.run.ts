@@ -1,9 +1,11 @@
 // Chromium ↔ omnirtc media, run inside a lo-only namespace by chromium-media.test.ts.
 // argv[2]: 'chrome-offers' | 'omnirtc-offers'. Prints one JSON line with the results.
-import { MediaStream, RTCPeerConnection as OmniPeerConnection, type RTCTrackEvent } from '../../src/index';
+import { MediaStream, RTCPeerConnection as OmniPeerConnection, RTCRtpReceiver, type RTCTrackEvent } from '../../src/index';
 import { openChromium } from './chromium-harness';
 
 const role = process.argv[2] === 'omnirtc-offers' ? 'omnirtc-offers' : 'chrome-offers';
+// omnirtc-offers only: the video codec omnirtc asks for (setCodecPreferences).
+const videoCodec = (process.argv[3] ?? 'vp8').toLowerCase();
 
 function gathered(pc: OmniPeerConnection): Promise<void> {
   return new Promise((resolve) => {
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = { role };
   try {
     const tracks: RTCTrackEvent[] = [];
-    const counts = { audioRtp: 0, videoRtp: 0, videoFrames: 0, keyFrames: 0, audioFrames: 0 };
+    const counts = { audioRtp: 0, videoRtp: 0, videoFrames: 0, keyFrames: 0, audioFrames: 0, videoMime: '' };
     pc.ontrack = (e) => {
       tracks.push(e);
       const kind = e.track.kind;
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
         for await (const f of e.track.frames()) {
           if (kind === 'video') {
             counts.videoFrames++;
+            counts.videoMime = f.mimeType;
             if (f.keyframe) counts.keyFrames++;
           } else counts.audioFrames++;
         }
@@ -82,7 +85,10 @@ async function main(): Promise<void> {
       }, answer);
     } else {
       pc.addTransceiver('audio', { direction: 'recvonly' });
-      pc.addTransceiver('video', { direction: 'recvonly' });
+      const vt = pc.addTransceiver('video', { direction: 'recvonly' });
+      const caps = RTCRtpReceiver.getCapabilities('video')?.codecs ?? [];
+      vt.setCodecPreferences(caps.filter((c) => c.mimeType.toLowerCase() === `video/${videoCodec}` && (videoCodec !== 'h264' || c.sdpFmtpLine?.includes('42e01f'))));
+      result.videoCodec = videoCodec;
       await pc.setLocalDescription();
       await gathered(pc);
       const answer = await page.evaluate(
