@@ -137,7 +137,7 @@ export class Connection implements PeerTransport {
   #firSeq = 0;
   readonly #ssrcRoutes = new Map<number, RTCRtpReceiver>();
   readonly #packetizers = new Map<string, Packetizer>();
-  readonly #lastSr = new Map<number, { ntpMiddle: number; at: number }>();
+  readonly #lastSr = new Map<number, { ntpMiddle: number; at: number; packetsSent: number; bytesSent: number; remoteTimestamp: number; reportsSent: number }>();
   // Transport-wide congestion control feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1).
   #twccExtId: number | undefined;
   readonly #twccArrivals = new Map<number, number>();
@@ -211,6 +211,11 @@ export class Connection implements PeerTransport {
   get iceStats(): IceAgent['stats'] {
     return this.#agent.stats;
   }
+  /** The last RTCP SR of a remote source (webrtc-stats remote-outbound-rtp). */
+  senderReport(ssrc: number): { packetsSent: number; bytesSent: number; remoteTimestamp: number; reportsSent: number } | undefined {
+    return this.#lastSr.get(ssrc);
+  }
+
   get dtlsRole(): 'client' | 'server' | undefined {
     return this.#remote?.dtlsRole;
   }
@@ -797,7 +802,17 @@ export class Connection implements PeerTransport {
       switch (p.type) {
         case 'sr':
           // RFC 3550 §6.4.1: LSR is the middle 32 bits of the SR's NTP timestamp.
-          this.#lastSr.set(p.ssrc, { ntpMiddle: ((p.ntpSeconds & 0xffff) << 16) | (p.ntpFraction >>> 16), at: now });
+          if (this.#lastSr.size < 64 || this.#lastSr.has(p.ssrc)) {
+            this.#lastSr.set(p.ssrc, {
+              ntpMiddle: ((p.ntpSeconds & 0xffff) << 16) | (p.ntpFraction >>> 16),
+              at: now,
+              packetsSent: p.packetCount,
+              bytesSent: p.octetCount,
+              // NTP → Unix ms (RFC 3550 §4).
+              remoteTimestamp: (p.ntpSeconds - NTP_UNIX_OFFSET) * 1000 + (p.ntpFraction / 0x100000000) * 1000,
+              reportsSent: (this.#lastSr.get(p.ssrc)?.reportsSent ?? 0) + 1,
+            });
+          }
           this.#onReportBlocks(p.reports);
           break;
         case 'rr':

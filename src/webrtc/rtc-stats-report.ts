@@ -201,7 +201,12 @@ export function buildStatsReport(src: StatsSources, filter?: { sender?: RTCRtpSe
           // omnirtc: packets whose payload type was not negotiated.
           unknownPayloadTypeDropped: c.unknownPayloadType,
           retransmittedPacketsReceived: c.rtxReceived,
+          remoteId: conn?.senderReport(ssrc) ? `RO-${ssrc}` : undefined,
         });
+        const sr = conn?.senderReport(ssrc);
+        if (sr) {
+          add({ id: `RO-${ssrc}`, type: 'remote-outbound-rtp', timestamp, ssrc, kind: t.kind, transportId: 'T01', codecId, localId: `IT-${ssrc}`, packetsSent: sr.packetsSent, bytesSent: sr.bytesSent, remoteTimestamp: sr.remoteTimestamp, reportsSent: sr.reportsSent });
+        }
       }
     }
   }

@@ -34,7 +34,7 @@ describe('Chromium interop: media', () => {
     // start (on an idle machine it reaches ~3 Mbit/s within seconds; the bound leaves room for load).
     expect(r.twccFeedbackSent).toBeGreaterThan(0);
     expect(r.chrome.availableOutgoingBitrate).toBeGreaterThan(500_000);
-    expect(r.statsTypes).toEqual(expect.arrayContaining(['inbound-rtp', 'outbound-rtp', 'transport', 'candidate-pair', 'codec', 'certificate']));
+    expect(r.statsTypes).toEqual(expect.arrayContaining(['inbound-rtp', 'outbound-rtp', 'remote-inbound-rtp', 'remote-outbound-rtp', 'transport', 'candidate-pair', 'codec', 'certificate']));
   });
 
   it('omnirtc offers (recvonly): Chromium answers and sends; frames and PLI work', async () => {
