@@ -530,6 +530,9 @@ export class SctpAssociation {
     }
     if (tsnLt(this.cumAckPoint, this.advancedPeerAckPoint)) this.forwardTsnDue = true;
     this.t3 = now + this.rto.rto;
+    // The retransmission after a timeout starts a new flight: it may be probed again.
+    this.tlpProbes = 0;
+    this.tlpDeadline = Number.POSITIVE_INFINITY;
   }
 
   private onHeartbeatTimer(now: number): void {
@@ -941,7 +944,7 @@ export class SctpAssociation {
       this.tlpProbes = 0;
       this.tlpDeadline = this.flight > 0 ? now + this.probeTimeout() : Number.POSITIVE_INFINITY;
     }
-    this.cc.onAck(bytesAcked, cumAdvanced, flightBefore, now, this.highestAcked, this.nextTsn);
+    this.cc.onAck(bytesAcked, cumAdvanced, flightBefore, now, this.highestAcked, this.nextTsn, this.rto.minRtt);
     if (cumAdvanced) this.cc.onCumulativeAck(cum);
     // §6.2.1: the peer's window less what is still in flight.
     this.peerRwnd = Math.max(0, s.aRwnd - this.flight);

@@ -84,7 +84,7 @@ export class CongestionController {
    * cumulative TSN moved, `highestAcked` the highest TSN acked so far, `nextTsn` the
    * next TSN to be assigned.
    */
-  onAck(bytes: number, cumAdvanced: boolean, flightBefore: number, now: number, highestAcked: number, nextTsn: number): void {
+  onAck(bytes: number, cumAdvanced: boolean, flightBefore: number, now: number, highestAcked: number, nextTsn: number, minRtt = Number.POSITIVE_INFINITY): void {
     this.delivered += bytes;
     if (this.roundStartAt < 0) this.startRound(now, nextTsn);
     else if (((highestAcked - this.roundEndTsn) | 0) >= 0 && now - this.roundStartAt >= MIN_SAMPLE_MS) {
@@ -102,6 +102,15 @@ export class CongestionController {
         this.maxBandwidth = m;
       }
       this.startRound(now, nextTsn);
+      // The floor is a floor: a window below what the path has carried (a recovery
+      // period that random losses keep extending) is lifted to it at once.
+      const floor = this.floor(minRtt);
+      if (this.maxBandwidth > 0 && floor > this.cwnd) {
+        this.cwnd = floor;
+        this.ssthresh = Math.max(this.ssthresh, floor);
+        this.inFastRecovery = false;
+        this.partialBytesAcked = 0;
+      }
     }
     // RFC 9260 §7.2.1, §7.2.2: grow only when the window was in use and not during
     // fast recovery. The RFC also asks that the cumulative point advanced; we count
