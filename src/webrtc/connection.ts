@@ -958,6 +958,9 @@ export class Connection implements PeerTransport {
           return [];
         }
       },
+      get waitingForKeyframe() {
+        return d.waitingForKeyframe;
+      },
     };
   }
 }

@@ -25,7 +25,12 @@ export interface NegotiatedReceive {
 /** Turns RTP packets of one codec back into frames (src/rtp, WASM), per SSRC. */
 export interface FrameDepacketizer {
   push(packet: MediaRtpPacket): EncodedFrame[];
+  /** True after unrecoverable loss, until the next key frame. */
+  readonly waitingForKeyframe?: boolean;
 }
+
+/** At most one automatic key frame request per this many ms (libwebrtc waits about as long). */
+const KEYFRAME_REQUEST_INTERVAL_MS = 500;
 export type DepacketizerFactory = (codec: RTCRtpCodecParameters) => FrameDepacketizer | null;
 
 /** Feedback the receiver wants sent; the connection serialises it as RTCP. */
@@ -111,11 +116,12 @@ export class RTCRtpReceiver {
   readonly #nackPending = new Map<number, Set<number>>();
   readonly #depacketizers = new Map<string, FrameDepacketizer | null>();
   #lastSsrc: number | undefined;
+  #lastAutoKeyFrameRequest = Number.NEGATIVE_INFINITY;
   /** Set by the connection. */
   depacketizerFactory: DepacketizerFactory | null = null;
   /** Set by the connection: feedback to send as RTCP. */
   sendFeedback: ((fb: ReceiverFeedback) => void) | null = null;
-  readonly counters = { packetsDiscarded: 0, unknownPayloadType: 0, rtxReceived: 0, keyFrameRequests: 0, nackSent: 0, framesDecodedFromRtp: 0, keyFramesReceived: 0 };
+  readonly counters = { packetsDiscarded: 0, unknownPayloadType: 0, rtxReceived: 0, keyFrameRequests: 0, autoKeyFrameRequests: 0, nackSent: 0, framesDecodedFromRtp: 0, keyFramesReceived: 0 };
 
   constructor(kind: 'audio' | 'video') {
     this.track = new MediaStreamTrack({ kind }, true);
@@ -237,7 +243,7 @@ export class RTCRtpReceiver {
     const params = codecParameters(this.track.kind, codec)[0];
     const packet: MediaRtpPacket = { ...header, bytes, codec: params };
     this.track.deliverRtp(packet);
-    if (this.track.wantsFrames) this.#depacketize(packet, params);
+    if (this.track.wantsFrames) this.#depacketize(packet, params, nowMs);
   }
 
   #queueNack(ssrc: number, missing: number[]): void {
@@ -254,7 +260,7 @@ export class RTCRtpReceiver {
     this.sendFeedback?.({ type: 'nack', mediaSsrc: ssrc, sequenceNumbers: missing });
   }
 
-  #depacketize(packet: MediaRtpPacket, codec: RTCRtpCodecParameters): void {
+  #depacketize(packet: MediaRtpPacket, codec: RTCRtpCodecParameters, nowMs: number): void {
     const key = `${codec.mimeType}/${packet.ssrc}`;
     let d = this.#depacketizers.get(key);
     if (d === undefined) {
@@ -266,6 +272,13 @@ export class RTCRtpReceiver {
       this.counters.framesDecodedFromRtp++;
       if (f.keyframe) this.counters.keyFramesReceived++;
       this.track.deliverFrame(f);
+    }
+    // Frames are being dropped until a key frame (loss NACK could not repair): ask for one,
+    // as a decoder would (RFC 4585 §6.3.1), rate-limited.
+    if (d.waitingForKeyframe && this.track.kind === 'video' && nowMs - this.#lastAutoKeyFrameRequest >= KEYFRAME_REQUEST_INTERVAL_MS) {
+      this.#lastAutoKeyFrameRequest = nowMs;
+      this.counters.autoKeyFrameRequests++;
+      this.requestKeyFrame();
     }
   }
 }

@@ -1,11 +1,18 @@
 // Chromium ↔ omnirtc media, run inside a lo-only namespace by chromium-media.test.ts.
 // argv[2]: 'chrome-offers' | 'omnirtc-offers'. Prints one JSON line with the results.
+import { execFileSync } from 'node:child_process';
 import { MediaStream, RTCPeerConnection as OmniPeerConnection, RTCRtpReceiver, type RTCTrackEvent } from '../../src/index';
 import { openChromium } from './chromium-harness';
 
 const role = process.argv[2] === 'omnirtc-offers' ? 'omnirtc-offers' : 'chrome-offers';
 // omnirtc-offers only: the video codec omnirtc asks for (setCodecPreferences).
 const videoCodec = (process.argv[3] ?? 'vp8').toLowerCase();
+// Optional random UDP loss inside this namespace (DESIGN.md "Loss between namespaces"),
+// e.g. 0.05: both directions lose packets, NACK/RTX and PLI have to repair them.
+const loss = Number(process.argv[4] ?? 0);
+if (loss > 0) {
+  execFileSync('iptables', ['-A', 'INPUT', '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', String(loss), '-j', 'DROP']);
+}
 
 function gathered(pc: OmniPeerConnection): Promise<void> {
   return new Promise((resolve) => {
@@ -119,14 +126,28 @@ async function main(): Promise<void> {
       const out: Record<string, number> = {};
       (await w.pc.getStats()).forEach((s: Record<string, unknown>) => {
         if (s.type === 'outbound-rtp' && s.kind === 'video') out.pliCount = Number(s.pliCount ?? 0);
-        if (s.type === 'inbound-rtp' && s.kind === 'video') out.framesDecoded = Number(s.framesDecoded ?? 0);
+        if (s.type === 'inbound-rtp' && s.kind === 'video') {
+          out.framesDecoded = Number(s.framesDecoded ?? 0);
+          out.nackCount = Number(s.nackCount ?? 0);
+        }
+        if (s.type === 'outbound-rtp' && s.kind === 'video') out.retransmittedPacketsSent = Number(s.retransmittedPacketsSent ?? 0);
         // Present when Chromium's bandwidth estimator has feedback (our transport-cc).
         if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate !== undefined) out.availableOutgoingBitrate = Number(s.availableOutgoingBitrate);
       });
       return out;
     });
     Object.assign(result, counts, { chrome: chromeStats, keyFramesAfterPli: counts.keyFrames - before });
-    const transport = [...(await pc.getStats()).values()].find((s) => s.type === 'transport') as { omnirtcCounters?: { connection?: { twccFeedbackSent?: number } } } | undefined;
+    const all = [...(await pc.getStats()).values()];
+    const inVideo = all.find((s) => s.type === 'inbound-rtp' && s.kind === 'video');
+    const outVideo = all.find((s) => s.type === 'outbound-rtp' && s.kind === 'video');
+    result.repair = {
+      nackSent: inVideo?.nackCount,
+      rtxReceived: inVideo?.retransmittedPacketsReceived,
+      packetsLost: inVideo?.packetsLost,
+      nackReceived: outVideo?.nackCount,
+      retransmittedPacketsSent: outVideo?.retransmittedPacketsSent,
+    };
+    const transport = all.find((s) => s.type === 'transport') as { omnirtcCounters?: { connection?: { twccFeedbackSent?: number } } } | undefined;
     result.twccFeedbackSent = transport?.omnirtcCounters?.connection?.twccFeedbackSent ?? 0;
     const stats = await pc.getStats();
     result.statsTypes = [...new Set([...stats.values()].map((s) => (s as { type: string }).type))].sort();
