@@ -558,6 +558,13 @@ export class Connection implements PeerTransport {
       case 'data':
         this.#demux(e.data);
         break;
+      case 'turn-error': {
+        const url = this.#config.iceServerUrls.find((u) => u.host === e.server.address && u.port === e.server.port)?.url ?? `turn:${e.server.address}:${e.server.port}`;
+        const local = this.#agent.localCandidates.find((c) => c.type === 'host');
+        // W3C §4.8.4: 701 is "no response / unusable server"; the reason text says which.
+        this.#listener.candidateError?.({ address: local?.address ?? '', port: local?.port ?? 0, url, errorCode: 701, errorText: e.reason });
+        break;
+      }
       default:
         break;
     }

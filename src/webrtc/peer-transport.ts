@@ -19,6 +19,8 @@ export interface TransportListener {
   sctpState(state: 'connecting' | 'connected' | 'closed'): void;
   /** A (new) candidate pair carries the data. */
   selectedPair?(): void;
+  /** A STUN/TURN server could not be used (W3C §4.8.4 icecandidateerror). */
+  candidateError?(error: { address: string; port: number; url: string; errorCode: number; errorText: string }): void;
 }
 
 export interface RemoteTransportParameters {

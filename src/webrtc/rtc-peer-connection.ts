@@ -26,7 +26,7 @@ import { type NormalizedConfiguration, type RTCConfiguration, normalizeConfigura
 import { RTCError, domError } from './errors.js';
 import { Connection, LOCAL_MAX_MESSAGE_SIZE, toSdpCandidate } from './connection.js';
 import { EventTargetWithHandlers } from './event-handlers.js';
-import { RTCPeerConnectionIceEvent, RTCTrackEvent } from './events.js';
+import { RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEvent } from './events.js';
 import { MediaStream } from './media-stream.js';
 import type { MediaStreamTrack } from './media-stream-track.js';
 import type { PeerTransport, RTCDtlsTransportState, RTCIceGatheringState, RTCIceTransportState, TransportListener } from './peer-transport.js';
@@ -1171,6 +1171,10 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
         for (const l of this.sctpListeners) l.state(s);
       },
       selectedPair: () => this.#tasks.queue(() => this.#iceTransport?.selectedPairChanged()),
+      candidateError: (err) =>
+        this.#tasks.queue(() => {
+          if (!this.#closed) this.dispatchEvent(new RTCPeerConnectionIceErrorEvent('icecandidateerror', err));
+        }),
     }, { ufrag: this.#iceUfrag, pwd: this.#icePwd, controlling, dataChannels: this.#dataChannels });
     this.onTransportCreated(this.#transport);
     this.#transport.startGathering();

@@ -21,6 +21,34 @@ function trickle(from: RTCPeerConnection, to: RTCPeerConnection, types: string[]
 }
 
 describe('omnirtc through TURN (relay only)', () => {
+  it('wrong TURN credentials: icecandidateerror, no relay candidate, gathering completes', async () => {
+    const pc = new RTCPeerConnection({
+      iceAddresses: ['127.0.0.1'],
+      iceServers: [{ urls: `turn:127.0.0.1:${coturn.port}`, username: 'u', credential: 'wrong' }],
+      iceTransportPolicy: 'relay',
+    });
+    try {
+      const errors: { url: string; errorCode: number; errorText: string }[] = [];
+      pc.onicecandidateerror = (e) => errors.push(e as unknown as { url: string; errorCode: number; errorText: string });
+      const types: string[] = [];
+      pc.onicecandidate = (e) => {
+        if (e.candidate?.type) types.push(e.candidate.type);
+      };
+      pc.createDataChannel('x');
+      const complete = new Promise<void>((resolve) => {
+        pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
+      });
+      await pc.setLocalDescription();
+      await complete;
+      expect(types).toEqual([]);
+      expect(errors.length).toBeGreaterThan(0);
+      expect(errors[0].url).toBe(`turn:127.0.0.1:${coturn.port}`);
+      expect(errors[0].errorCode).toBe(701);
+    } finally {
+      pc.close();
+    }
+  }, 30_000);
+
   it.each(['udp', 'tcp'])('TURN over %s: relay candidates, relayed pair, data channel', async (transport) => {
     const config = {
       iceAddresses: ['127.0.0.1'],
