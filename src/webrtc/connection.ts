@@ -304,6 +304,15 @@ export class Connection implements PeerTransport {
       this.#agent.addTurnTcpSocket(this.#now(), socketId, server);
     }
     this.#agent.gather(this.#now());
+    // Server URLs with host names: the runtime adapters have no resolver (yet), so they are
+    // reported as W3C 701 errors instead of being dropped silently.
+    for (const u of this.#config.iceServerUrls) {
+      const tls = u.scheme === 'stuns' || u.scheme === 'turns';
+      if (ipFamily(u.host) && !tls) continue;
+      const local = this.#agent.localCandidates[0];
+      const errorText = tls ? `${u.scheme}: (TLS) servers are not supported; use turn: over UDP or TCP` : `${u.host} is not an IP address: omnirtc does not resolve ICE server host names; use an IP literal`;
+      this.#listener.candidateError?.({ address: local?.address ?? '', port: local?.port ?? 0, url: u.url, errorCode: 701, errorText });
+    }
     this.#pump();
   }
 

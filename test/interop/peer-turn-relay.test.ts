@@ -24,7 +24,11 @@ describe('omnirtc through TURN (relay only)', () => {
   it('wrong TURN credentials: icecandidateerror, no relay candidate, gathering completes', async () => {
     const pc = new RTCPeerConnection({
       iceAddresses: ['127.0.0.1'],
-      iceServers: [{ urls: `turn:127.0.0.1:${coturn.port}`, username: 'u', credential: 'wrong' }],
+      iceServers: [
+        { urls: `turn:127.0.0.1:${coturn.port}`, username: 'u', credential: 'wrong' },
+        { urls: 'stun:stun.invalid:3478' },
+        { urls: 'turns:127.0.0.1:5349', username: 'u', credential: 'p' },
+      ],
       iceTransportPolicy: 'relay',
     });
     try {
@@ -42,8 +46,11 @@ describe('omnirtc through TURN (relay only)', () => {
       await complete;
       expect(types).toEqual([]);
       expect(errors.length).toBeGreaterThan(0);
-      expect(errors[0].url).toBe(`turn:127.0.0.1:${coturn.port}`);
-      expect(errors[0].errorCode).toBe(701);
+      expect(errors.map((e) => e.url)).toContain(`turn:127.0.0.1:${coturn.port}`);
+      expect(errors.every((e) => e.errorCode === 701)).toBe(true);
+      // Host names and TLS servers are reported, not silently dropped.
+      expect(errors.find((e) => e.url === 'stun:stun.invalid:3478')?.errorText).toMatch(/host names/);
+      expect(errors.find((e) => e.url === 'turns:127.0.0.1:5349')?.errorText).toMatch(/TLS/);
     } finally {
       pc.close();
     }
