@@ -4,7 +4,7 @@
 // transceiver until its data channels land, see below).
 import { createRequire } from 'node:module';
 
-import { RTCPeerConnection } from '../src/index.js';
+import { MediaStream, MediaStreamTrack, RTCPeerConnection, type RTCTrackEvent } from '../src/index.js';
 import type { BenchSection } from './harness.js';
 
 interface Pair {
@@ -184,6 +184,82 @@ async function memoryPerPair(make: () => Pair, pairs: number, name: string): Pro
   return { rssKiB: (after.rss - before.rss) / 1024 / pairs, heapKiB: (after.heapUsed + after.external - before.heapUsed - before.external) / 1024 / pairs };
 }
 
+async function connectedPair(): Promise<[RTCPeerConnection, RTCPeerConnection]> {
+  const a = new RTCPeerConnection({ iceAddresses: ['127.0.0.1'] });
+  const b = new RTCPeerConnection({ iceAddresses: ['127.0.0.1'] });
+  a.onicecandidate = (e) => void b.addIceCandidate(e.candidate).catch(() => undefined);
+  b.onicecandidate = (e) => void a.addIceCandidate(e.candidate).catch(() => undefined);
+  return [a, b];
+}
+
+async function negotiate(a: RTCPeerConnection, b: RTCPeerConnection): Promise<void> {
+  const up = (pc: RTCPeerConnection): Promise<void> =>
+    new Promise((resolve) => {
+      if (pc.connectionState === 'connected') resolve();
+      pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected' && resolve());
+    });
+  await a.setLocalDescription();
+  await b.setRemoteDescription(a.localDescription!);
+  await b.setLocalDescription();
+  await a.setRemoteDescription(b.localDescription!);
+  await withTimeout(Promise.all([up(a), up(b)]), 15000, 'forwarding pair');
+}
+
+/**
+ * CPU per forwarded Mbit/s: A sends RTP to B, B forwards the remote track to C (an SFU hop:
+ * SRTP unprotect, routing, rewrite, SRTP protect). The whole process's CPU (A, B and C and
+ * the UDP syscalls) per Mbit/s delivered at C.
+ */
+async function forwardingCost(mbps: number, seconds: number): Promise<{ deliveredMbps: number; cpuPerMbps: number; cpuPercent: number }> {
+  const [a, b1] = await connectedPair();
+  const [b2, c] = await connectedPair();
+  try {
+    const source = new MediaStreamTrack({ kind: 'video' });
+    a.addTrack(source, new MediaStream());
+    const incoming = new Promise<RTCTrackEvent>((r) => {
+      b1.ontrack = r;
+    });
+    await negotiate(a, b1);
+    const forwarded = (await incoming).track;
+    b2.addTrack(forwarded, new MediaStream());
+    const atC = new Promise<RTCTrackEvent>((r) => {
+      c.ontrack = r;
+    });
+    await negotiate(b2, c);
+    let bytesAtC = 0;
+    (await atC).track.addEventListener('rtp', (e) => {
+      bytesAtC += (e as unknown as { packet: { bytes: Uint8Array } }).packet.bytes.length;
+    });
+    const packet = new Uint8Array(1200);
+    packet[0] = 0x80;
+    packet[1] = 96;
+    const perMs = (mbps * 1e6) / 8 / 1200 / 1000;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    let sent = 0;
+    let seq = 0;
+    while (performance.now() - t0 < seconds * 1000) {
+      const due = Math.floor((performance.now() - t0) * perMs);
+      for (; sent < due; sent++) {
+        seq = (seq + 1) & 0xffff;
+        packet[2] = seq >> 8;
+        packet[3] = seq & 0xff;
+        new DataView(packet.buffer).setUint32(4, sent * 90);
+        source.writeRtp(packet);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const cpu = process.cpuUsage(cpu0);
+    const elapsed = (performance.now() - t0) / 1000;
+    const deliveredMbps = (bytesAtC * 8) / 1e6 / elapsed;
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    return { deliveredMbps, cpuPerMbps: (cpuSeconds / elapsed) / Math.max(deliveredMbps, 1e-9), cpuPercent: (cpuSeconds / elapsed) * 100 };
+  } finally {
+    for (const pc of [a, b1, b2, c]) pc.close();
+  }
+}
+
 export async function run(): Promise<BenchSection> {
   const stacks: { name: string; make: () => Pair }[] = [{ name: 'omnirtc', make: omnirtcPair }];
   const lines: string[] = [];
@@ -221,5 +297,14 @@ export async function run(): Promise<BenchSection> {
     }
   }
   ndc?.cleanup?.();
-  return { title: 'Peer connection set-up: time to connected, memory per connection', lines };
+  lines.push('', 'Forwarding (SFU hop) A → B → C, all omnirtc in this process, 1200-byte RTP packets: CPU of the whole process per Mbit/s delivered at C.', '', '| offered Mbit/s | delivered Mbit/s | process CPU % | CPU-seconds per second per delivered Mbit/s |', '|---:|---:|---:|---:|');
+  for (const mbps of [2, 8]) {
+    try {
+      const f = await forwardingCost(mbps, 3);
+      lines.push(`| ${mbps} | ${f.deliveredMbps.toFixed(2)} | ${f.cpuPercent.toFixed(0)} | ${f.cpuPerMbps.toFixed(4)} |`);
+    } catch (e) {
+      lines.push(`| ${mbps} | failed: ${(e as Error).message} | | |`);
+    }
+  }
+  return { title: 'Peer connection set-up: time to connected, memory per connection; forwarding cost', lines };
 }
