@@ -944,7 +944,7 @@ export class SctpAssociation {
       this.tlpProbes = 0;
       this.tlpDeadline = this.flight > 0 ? now + this.probeTimeout() : Number.POSITIVE_INFINITY;
     }
-    this.cc.onAck(bytesAcked, cumAdvanced, flightBefore, now, this.highestAcked, this.nextTsn, this.rto.minRtt);
+    this.cc.onAck(bytesAcked, cumAdvanced, flightBefore, now, this.highestAcked, this.nextTsn, this.rto.minRtt, this.rto.smoothedRtt);
     if (cumAdvanced) this.cc.onCumulativeAck(cum);
     // §6.2.1: the peer's window less what is still in flight.
     this.peerRwnd = Math.max(0, s.aRwnd - this.flight);
@@ -999,7 +999,7 @@ export class SctpAssociation {
   }
 
   private onLossDetected(): void {
-    this.cc.onLoss(tsnAdd(this.nextTsn, -1), this.rto.minRtt);
+    this.cc.onLoss(tsnAdd(this.nextTsn, -1), this.rto.minRtt, this.rto.smoothedRtt);
     // §7.2.4 step 3: the first retransmission packet goes out regardless of cwnd.
     this.fastRtxBudget = true;
     if (this.rttSentAt >= 0 && this.chunkAt(this.rttTsn)?.state === ChunkState.NACKED) this.rttSentAt = -1;

@@ -21,12 +21,23 @@
 
 const FLOOR_GAIN = 1.25;
 /**
- * Delivery-rate samples span at least this long, and the floor assumes at least this
- * RTT: on loopback or a LAN (RTT well under a millisecond) a round is too short to
- * measure with a millisecond clock, and bandwidth × 0.3 ms would leave the floor at
- * 4 packets, where 20 % loss keeps the association in T3 timeouts.
+ * Delivery-rate samples span at least this long: on loopback or a LAN (RTT well under a
+ * millisecond) a round is too short to measure with a millisecond clock. With the
+ * minimum RTT below, bandwidth × 0.3 ms no longer leaves the floor at 4 packets, where
+ * 20 % loss kept the association in T3 timeouts.
  */
 const MIN_SAMPLE_MS = 5;
+/** The RTT the floor assumes at least (see above); small, so that a fast path whose
+ * queue is a socket buffer (loopback, RTT barely above zero) is not kept overflowing. */
+const FLOOR_MIN_RTT_MS = 2;
+/**
+ * Losses count as random only while the smoothed RTT stays within 2 × min RTT + 2 ms:
+ * a queue that has grown to that (a socket buffer on loopback, a router queue) makes
+ * them congestion losses, whatever the floor says.
+ */
+function queueing(minRtt: number, srtt: number): boolean {
+  return Number.isFinite(minRtt) && srtt > 2 * minRtt + 2;
+}
 /** Loss compensation is capped: beyond 50 % loss the path is unusable anyway. */
 const MAX_LOSS_COMPENSATED = 0.5;
 const BW_ROUNDS = 10;
@@ -74,7 +85,7 @@ export class CongestionController {
   /** The window the path has been seen to carry (see the header comment). */
   floor(minRtt: number): number {
     const carried = 1 - Math.min(this.lossRate, MAX_LOSS_COMPENSATED);
-    const bdp = Number.isFinite(minRtt) ? (this.maxBandwidth * Math.max(minRtt, MIN_SAMPLE_MS) * FLOOR_GAIN) / carried : 0;
+    const bdp = Number.isFinite(minRtt) ? (this.maxBandwidth * Math.max(minRtt, FLOOR_MIN_RTT_MS) * FLOOR_GAIN) / carried : 0;
     return Math.min(this.opts.maxCwnd, Math.max(4 * this.opts.mtu, bdp));
   }
 
@@ -84,7 +95,16 @@ export class CongestionController {
    * cumulative TSN moved, `highestAcked` the highest TSN acked so far, `nextTsn` the
    * next TSN to be assigned.
    */
-  onAck(bytes: number, cumAdvanced: boolean, flightBefore: number, now: number, highestAcked: number, nextTsn: number, minRtt = Number.POSITIVE_INFINITY): void {
+  onAck(
+    bytes: number,
+    cumAdvanced: boolean,
+    flightBefore: number,
+    now: number,
+    highestAcked: number,
+    nextTsn: number,
+    minRtt = Number.POSITIVE_INFINITY,
+    srtt = 0,
+  ): void {
     this.delivered += bytes;
     if (this.roundStartAt < 0) this.startRound(now, nextTsn);
     else if (((highestAcked - this.roundEndTsn) | 0) >= 0 && now - this.roundStartAt >= MIN_SAMPLE_MS) {
@@ -105,7 +125,7 @@ export class CongestionController {
       // The floor is a floor: a window below what the path has carried (a recovery
       // period that random losses keep extending) is lifted to it at once.
       const floor = this.floor(minRtt);
-      if (this.maxBandwidth > 0 && floor > this.cwnd) {
+      if (this.maxBandwidth > 0 && floor > this.cwnd && !queueing(minRtt, srtt)) {
         this.cwnd = floor;
         this.ssthresh = Math.max(this.ssthresh, floor);
         this.inFastRecovery = false;
@@ -146,12 +166,12 @@ export class CongestionController {
   }
 
   /** Fast retransmit detected loss (RFC 9260 §7.2.4); once per recovery period. */
-  onLoss(highestOutstandingTsn: number, minRtt: number): void {
+  onLoss(highestOutstandingTsn: number, minRtt: number, srtt = 0): void {
     if (this.inFastRecovery) return;
     const floor = this.floor(minRtt);
     // Before the first bandwidth sample there is no telling random from congestion
     // loss; the initial window is small, so keep it (the next loss decides).
-    if (this.maxBandwidth === 0 || floor >= this.cwnd) {
+    if (this.maxBandwidth === 0 || (floor >= this.cwnd && !queueing(minRtt, srtt))) {
       // Random loss on a path that carried this window: keep it, keep probing (no
       // recovery period either, so the window may keep growing).
       this.ssthresh = Math.max(this.ssthresh, floor);
