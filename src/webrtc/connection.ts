@@ -30,6 +30,7 @@ import { readHeaderExtensions } from './rtp-rewrite.js';
 export interface ConnectionCounters {
   datagramsReceived: number;
   unknownFirstByte: number;
+  /** SRTP/SRTCP dropped before keys existed, beyond the EARLY_MEDIA_LIMIT held ones. */
   rtpBeforeKeys: number;
   srtpUnprotectFailed: number;
   srtcpUnprotectFailed: number;
@@ -65,6 +66,10 @@ const TWCC_INTERVAL_MS = 100;
 /** Arrival times kept for transport-wide CC, and packets per feedback message. */
 const TWCC_MAX_PENDING = 2048;
 const TWCC_MAX_PER_FEEDBACK = 1000;
+/** SRTP packets held while our side of DTLS is still finishing (the peer may send at once):
+ * about one second of 2.5 Mbit/s video, at most 1 MiB. */
+const EARLY_MEDIA_LIMIT = 512;
+const EARLY_MEDIA_BYTES = 1024 * 1024;
 /** NTP epoch (1900) to Unix epoch (1970) in seconds (RFC 3550 §4). */
 const NTP_UNIX_OFFSET = 2208988800;
 
@@ -615,6 +620,9 @@ export class Connection implements PeerTransport {
         }
         this.#listener.dtlsState('connected');
         this.#updateSendPaths();
+        if (this.#srtpIn) for (const held of this.#early.splice(0)) this.#guard(() => this.#demux(held));
+        this.#early.length = 0;
+        this.#earlyBytes = 0;
         this.#startSctp();
         break;
       }
@@ -691,10 +699,22 @@ export class Connection implements PeerTransport {
     this.#sendSrtcp(serializeRtcp(packets));
   }
 
+  /** SRTP/SRTCP that arrived before our DTLS finished (the peer finished first): replayed once keys exist. */
+  readonly #early: Uint8Array[] = [];
+
+  #earlyBytes = 0;
+
+  #holdEarly(data: Uint8Array): void {
+    if (this.#early.length < EARLY_MEDIA_LIMIT && this.#earlyBytes + data.length <= EARLY_MEDIA_BYTES) {
+      this.#early.push(data.slice());
+      this.#earlyBytes += data.length;
+    } else this.counters.rtpBeforeKeys++;
+  }
+
   #onSrtp(data: Uint8Array): void {
     const inbound = this.#srtpIn;
     if (!inbound) {
-      this.counters.rtpBeforeKeys++;
+      this.#holdEarly(data);
       return;
     }
     let packet: Uint8Array;
@@ -803,7 +823,7 @@ export class Connection implements PeerTransport {
   #onSrtcp(data: Uint8Array): void {
     const inbound = this.#srtpIn;
     if (!inbound) {
-      this.counters.rtpBeforeKeys++;
+      this.#holdEarly(data);
       return;
     }
     let packets: RtcpPacket[];

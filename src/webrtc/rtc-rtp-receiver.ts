@@ -40,6 +40,11 @@ export type ReceiverFeedback = { type: 'nack'; mediaSsrc: number; sequenceNumber
 const MAX_NACK_LIST = 256;
 /** A gap larger than this is a restart or a jump, not loss worth retransmitting. */
 const MAX_NACK_GAP = 128;
+/** Sequence numbers remembered for duplicate detection. */
+const DUPLICATE_WINDOW = 1024;
+/** A NACKed packet is asked for again after this long, at most NACK_TRIES times (RFC 4585 §6.2.1 allows repeats). */
+const NACK_RETRY_MS = 40;
+const NACK_TRIES = 3;
 
 export interface RTCRtpSynchronizationSource {
   source: number;
@@ -63,9 +68,18 @@ export class ReceptionStats {
   lastArrival = 0;
   duplicates = 0;
 
+  /** Sequence numbers seen recently, by seq mod window (-1: none): duplicate detection. */
+  readonly #recent = new Int32Array(DUPLICATE_WINDOW).fill(-1);
+
+  /** True when `seq` was already received (a duplicate, or an RTX copy of a late original). */
+  isDuplicate(seq: number): boolean {
+    return this.#recent[seq % DUPLICATE_WINDOW] === seq;
+  }
+
   /** Updates with one packet; returns the sequence numbers that are now missing. */
   update(seq: number, rtpTimestamp: number, arrivalMs: number, clockRate: number, payloadBytes: number, headerBytes: number): number[] {
     const missing: number[] = [];
+    this.#recent[seq % DUPLICATE_WINDOW] = seq;
     if (this.baseSeq < 0) {
       this.baseSeq = seq;
       this.maxSeq = seq;
@@ -101,9 +115,9 @@ export class ReceptionStats {
   get expected(): number {
     return this.baseSeq < 0 ? 0 : this.extendedMax - this.baseSeq + 1;
   }
-  /** Cumulative lost (A.3), clamped at 0 (duplicates can make it negative). */
+  /** Cumulative lost (A.3); duplicates are not counted as received, late ones fill their gap. */
   get lost(): number {
-    return Math.max(0, this.expected - this.received + this.duplicates);
+    return Math.max(0, this.expected - this.received);
   }
 }
 
@@ -113,7 +127,7 @@ export class RTCRtpReceiver {
   transport: RTCDtlsTransport | null = null;
   #negotiated: NegotiatedReceive | null = null;
   readonly #sources = new Map<number, ReceptionStats>();
-  readonly #nackPending = new Map<number, Set<number>>();
+  readonly #nackPending = new Map<number, Map<number, { at: number; tries: number }>>();
   readonly #depacketizers = new Map<string, FrameDepacketizer | null>();
   #lastSsrc: number | undefined;
   #lastAutoKeyFrameRequest = Number.NEGATIVE_INFINITY;
@@ -237,27 +251,48 @@ export class RTCRtpReceiver {
       this.#sources.set(header.ssrc, stats);
     }
     this.#lastSsrc = header.ssrc;
+    if (stats.isDuplicate(header.sequenceNumber)) {
+      // A network duplicate, or the RTX copy of an original that came late: delivered once.
+      stats.duplicates++;
+      this.#nackPending.get(header.ssrc)?.delete(header.sequenceNumber);
+      return;
+    }
     const missing = stats.update(header.sequenceNumber, header.timestamp, nowMs, codec.clockRate, bytes.length - at, at);
-    if (missing.length > 0 && n.nack) this.#queueNack(header.ssrc, missing);
-    else this.#nackPending.get(header.ssrc)?.delete(header.sequenceNumber);
+    this.#nackPending.get(header.ssrc)?.delete(header.sequenceNumber);
+    if (n.nack) this.#queueNack(header.ssrc, missing, nowMs);
     const params = codecParameters(this.track.kind, codec)[0];
     const packet: MediaRtpPacket = { ...header, bytes, codec: params };
     this.track.deliverRtp(packet);
     if (this.track.wantsFrames) this.#depacketize(packet, params, nowMs);
   }
 
-  #queueNack(ssrc: number, missing: number[]): void {
-    let set = this.#nackPending.get(ssrc);
-    if (!set) {
-      set = new Set();
-      this.#nackPending.set(ssrc, set);
+  /** New gaps are NACKed at once; gaps still open after NACK_RETRY_MS are asked for again. */
+  #queueNack(ssrc: number, missing: number[], nowMs: number): void {
+    let pending = this.#nackPending.get(ssrc);
+    if (!pending) {
+      if (missing.length === 0) return;
+      pending = new Map();
+      this.#nackPending.set(ssrc, pending);
     }
-    for (const s of missing) {
-      if (set.size >= MAX_NACK_LIST) set.delete(set.values().next().value as number);
-      set.add(s);
+    const ask: number[] = [];
+    for (const [seq, p] of pending) {
+      if (nowMs - p.at < NACK_RETRY_MS) continue;
+      if (p.tries >= NACK_TRIES) {
+        pending.delete(seq);
+        continue;
+      }
+      p.at = nowMs;
+      p.tries++;
+      ask.push(seq);
     }
+    for (const seq of missing) {
+      if (pending.size >= MAX_NACK_LIST) pending.delete(pending.keys().next().value as number);
+      pending.set(seq, { at: nowMs, tries: 1 });
+      ask.push(seq);
+    }
+    if (ask.length === 0) return;
     this.counters.nackSent++;
-    this.sendFeedback?.({ type: 'nack', mediaSsrc: ssrc, sequenceNumbers: missing });
+    this.sendFeedback?.({ type: 'nack', mediaSsrc: ssrc, sequenceNumbers: ask.slice(0, MAX_NACK_LIST) });
   }
 
   #depacketize(packet: MediaRtpPacket, codec: RTCRtpCodecParameters, nowMs: number): void {
