@@ -57,12 +57,23 @@ class NodeTcpConnection implements TcpConnection {
   }
 }
 
+/** Requested SO_RCVBUF / SO_SNDBUF for every UDP socket. */
+const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export const nodeAdapter: NetworkAdapter = {
   runtime: 'node',
 
   bindUdp(opts: UdpBindOptions): Promise<UdpSocket> {
     const fam = family(opts.address);
-    const sock = createSocket({ type: fam === 6 ? 'udp6' : 'udp4', ipv6Only: fam === 6 });
+    // Large kernel buffers: a data channel at full speed bursts faster than one event-loop
+    // turn drains the socket, and the kernel default (~208 KiB) drops the overflow, which
+    // SCTP then has to retransmit. The kernel caps these at net.core.{r,w}mem_max.
+    const sock = createSocket({
+      type: fam === 6 ? 'udp6' : 'udp4',
+      ipv6Only: fam === 6,
+      recvBufferSize: UDP_BUFFER_BYTES,
+      sendBufferSize: UDP_BUFFER_BYTES,
+    });
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => {
         sock.close();
