@@ -1,3 +1,4 @@
+import { parse } from '../../src/sdp/index';
 import { MediaStream, MediaStreamTrack, RTCPeerConnection, type RTCDataChannel, type RTCDataChannelEvent, type RTCPeerConnectionIceEvent, type RTCTrackEvent } from '../../src/webrtc/index';
 
 // Two omnirtc peers over real UDP on 127.0.0.1: ICE, DTLS, SRTP, media both ways.
@@ -101,6 +102,12 @@ describe('omnirtc ↔ omnirtc over loopback UDP', () => {
     try {
       trickle(a, b);
       trickle(b, a);
+      const gathering: string[] = [];
+      a.onicegatheringstatechange = () => gathering.push(a.iceGatheringState);
+      const candidates: (string | null)[] = [];
+      a.onicecandidate = (e) => candidates.push(e.candidate ? e.candidate.candidate : null);
+      const states: string[] = [];
+      a.onconnectionstatechange = () => states.push(a.connectionState);
       const audio = new MediaStreamTrack({ kind: 'audio' });
       const video = new MediaStreamTrack({ kind: 'video' });
       const stream = new MediaStream();
@@ -114,6 +121,13 @@ describe('omnirtc ↔ omnirtc over loopback UDP', () => {
       await a.setRemoteDescription(b.localDescription!);
       await Promise.all([waitFor(a, 'connected'), waitFor(b, 'connected')]);
       expect(a.iceConnectionState).toMatch(/connected|completed/);
+      // W3C §4.3.2/§4.3.3: gathering new → gathering → complete, then a null candidate; connecting → connected.
+      if (a.iceGatheringState !== 'complete') await new Promise((r) => a.addEventListener('icegatheringstatechange', r, { once: true }));
+      expect(gathering).toEqual(['gathering', 'complete']);
+      expect(candidates.at(-1)).toBeNull();
+      expect(candidates[0]).toMatch(/^candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ host/);
+      expect(states).toEqual(['connecting', 'connected']);
+      expect(parse(a.localDescription?.sdp ?? '').media[0].candidates.length).toBeGreaterThan(0);
       expect(tracks.map((t) => t.track.kind)).toEqual(['audio', 'video']);
 
       // RTP: payload type and SSRC rewritten to the negotiated ones, payload intact.
