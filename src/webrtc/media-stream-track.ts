@@ -66,6 +66,8 @@ export class MediaStreamTrack extends EventTargetWithHandlers {
     this.id = init.id ?? crypto.randomUUID();
     this.label = init.label ?? (remote ? 'remote' : 'omnirtc');
     this.remote = remote;
+    // W3C WebRTC §5.3 (create an RTCRtpReceiver): a remote track starts muted until media arrives.
+    this.#muted = remote;
   }
 
   get enabled(): boolean {

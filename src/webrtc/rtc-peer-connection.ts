@@ -823,7 +823,6 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       }
       if (!fired || !sameStreams) trackEvents.push(t);
       t.firedDirection = 'recvonly';
-      t.receiver.track.setMuted(false);
     } else if (t.firedDirection !== null && hasRecv(t.firedDirection)) {
       t.firedDirection = 'inactive';
       removed.push(t);

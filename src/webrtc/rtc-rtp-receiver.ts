@@ -260,6 +260,8 @@ export class RTCRtpReceiver {
     const missing = stats.update(header.sequenceNumber, header.timestamp, nowMs, codec.clockRate, bytes.length - at, at);
     this.#nackPending.get(header.ssrc)?.delete(header.sequenceNumber);
     if (n.nack) this.#queueNack(header.ssrc, missing, nowMs);
+    // W3C WebRTC §5.3: the track unmutes when media arrives.
+    if (this.track.muted) this.track.setMuted(false);
     const params = codecParameters(this.track.kind, codec)[0];
     const packet: MediaRtpPacket = { ...header, bytes, codec: params };
     this.track.deliverRtp(packet);

@@ -129,6 +129,9 @@ describe('omnirtc ↔ omnirtc over loopback UDP', () => {
       expect(states).toEqual(['connecting', 'connected']);
       expect(parse(a.localDescription?.sdp ?? '').media[0].candidates.length).toBeGreaterThan(0);
       expect(tracks.map((t) => t.track.kind)).toEqual(['audio', 'video']);
+      // Remote tracks start muted and unmute with their first packet (W3C §5.3).
+      expect(tracks[0].track.muted).toBe(true);
+      const unmuted = new Promise((r) => tracks[0].track.addEventListener('unmute', r, { once: true }));
 
       // RTP: payload type and SSRC rewritten to the negotiated ones, payload intact.
       const got: Uint8Array[] = [];
@@ -149,6 +152,8 @@ describe('omnirtc ↔ omnirtc over loopback UDP', () => {
       expect(frame.value.data).toEqual(vp8);
       expect(frame.value.mimeType).toBe('video/VP8');
       await new Promise((r) => setTimeout(r, 100));
+      await unmuted;
+      expect(tracks[0].track.muted).toBe(false);
       expect(got.length).toBe(5);
       expect(Array.from(got[4].subarray(got[4].length - 4))).toEqual([1, 2, 3, 4]);
       expect(got[0][1] & 0x7f).toBe(111);
