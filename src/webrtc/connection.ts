@@ -278,7 +278,8 @@ export class Connection implements PeerTransport {
         if (this.#closed) return;
         this.counters.datagramsReceived++;
         this.#agent.handleInput(this.#now(), bytes, from, socketId);
-        this.#pump();
+        // Drained once per read burst (see EngineDriver.soon).
+        this.#driver.soon();
       });
       if (this.#closed) {
         await sock.close();
