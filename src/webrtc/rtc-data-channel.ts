@@ -419,8 +419,13 @@ export class DataChannelHub {
     if (!(priority in PRIORITY_VALUE)) throw domError('TypeError', `unknown priority ${String(priority)}`);
     const resolved = { ordered: init.ordered !== false, protocol, negotiated, priority, maxRetransmits, maxPacketLifeTime, id: negotiated ? id : undefined };
     const channel = RTCDataChannel.create(this, label_, resolved);
-    if (this.#manager) this.#bind(channel, resolved);
-    else this.#pending.push({ channel, init: resolved });
+    if (this.#manager) {
+      this.#bind(channel, resolved);
+      // A negotiated channel on a connected association is open at once (W3C §6.1 step
+      // "announce open" is queued): route that event now, since no packet may arrive to
+      // trigger dispatching.
+      this.dispatchEvents();
+    } else this.#pending.push({ channel, init: resolved });
     return channel;
   }
 

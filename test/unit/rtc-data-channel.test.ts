@@ -131,6 +131,21 @@ describe('RTCDataChannel over in-memory SCTP', () => {
     expect(() => a.hub.createDataChannel('dup', { negotiated: true, id: 7 })).toThrow(expect.objectContaining({ name: 'OperationError' }));
   });
 
+  it('a negotiated channel created on an idle, connected association opens without waiting for a packet', () => {
+    const { a, b, net, start } = pair();
+    const first = a.hub.createDataChannel('first');
+    start();
+    expect(net.run(() => first.readyState === 'open' && b.announced.length === 1, 5000)).toBe(true);
+    // No packet is in flight now: only the queued tasks run, nothing calls dispatchEvents().
+    const late = a.hub.createDataChannel('late', { negotiated: true, id: 9 });
+    const opened: string[] = [];
+    late.onopen = () => opened.push('open');
+    expect(late.readyState).toBe('connecting');
+    while (a.tasks.length > 0) a.tasks.shift()!();
+    expect(late.readyState).toBe('open');
+    expect(opened).toEqual(['open']);
+  });
+
   it('close() resets the stream both ways: closing and close fire, queued data arrives first, the id is reusable', () => {
     const { a, b, net, start } = pair();
     const ch = a.hub.createDataChannel('c');
