@@ -1,0 +1,447 @@
+// Chromium ↔ omnirtc data channel scenarios of issue 8 ("Real peers"), all over one peer
+// connection and one Chromium launch, run inside a lo-only namespace by
+// chromium-datachannel-scenarios.test.ts. argv[2]: 'omnirtc-offers' | 'chrome-offers' (who
+// makes the SDP offer, and so the DTLS/SCTP roles and stream id parity); argv[3]: 'omni' |
+// 'chrome', the side that creates the channels of every scenario (default: the offerer);
+// argv[4]: optional comma-separated scenario names. The first channel ('seq') is always
+// created by the offerer, as it makes the m=application section.
+// Prints one JSON line: each scenario's findings and its wall time in ms.
+import { createHash } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { RTCPeerConnection as OmniPeerConnection, type RTCDataChannel, type RTCDataChannelInit } from '../../src/index';
+import { bulkChunk, DC_PAGE_SCRIPT, SEED_FROM_CHROME, SEED_FROM_OMNI, seqMessage } from './chromium-dc-page';
+import { openChromium } from './chromium-harness';
+
+const role = process.argv[2] === 'chrome-offers' ? 'chrome-offers' : 'omnirtc-offers';
+/** Which side creates the channels of each scenario. */
+const opener: 'omni' | 'chrome' = process.argv[3] === 'omni' || process.argv[3] === 'chrome' ? process.argv[3] : role === 'omnirtc-offers' ? 'omni' : 'chrome';
+
+const SEQ_COUNT = 1000;
+const BULK_BYTES = 16 * 1024 * 1024;
+const SMALL_COUNT = 50;
+const MANY_CHANNELS = 100;
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  return within(
+    new Promise<void>((resolve) => {
+      const poll = (): void => {
+        if (cond()) resolve();
+        else setTimeout(poll, 5);
+      };
+      poll();
+    }),
+    ms,
+    what,
+  );
+}
+
+function gathered(pc: OmniPeerConnection): Promise<void> {
+  return new Promise((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    pc.addEventListener('icegatheringstatechange', () => {
+      if (pc.iceGatheringState === 'complete') resolve();
+    });
+  });
+}
+
+/** An omnirtc channel and everything it received, collected from its first task on. */
+interface Tracked {
+  dc: RTCDataChannel;
+  got: (string | ArrayBuffer)[];
+  gotBytes: number;
+  closed: boolean;
+}
+
+const tracked = new Map<string, Tracked[]>();
+
+function track(dc: RTCDataChannel): Tracked {
+  const t: Tracked = { dc, got: [], gotBytes: 0, closed: false };
+  dc.binaryType = 'arraybuffer';
+  dc.addEventListener('message', (e) => {
+    const data = (e as MessageEvent).data as string | ArrayBuffer;
+    t.got.push(data);
+    t.gotBytes += typeof data === 'string' ? data.length : data.byteLength;
+  });
+  dc.addEventListener('close', () => {
+    t.closed = true;
+  });
+  const list = tracked.get(dc.label) ?? [];
+  list.push(t);
+  tracked.set(dc.label, list);
+  return t;
+}
+
+/** The nth omnirtc channel with this label, once open. */
+async function omniOpen(label: string, nth: number, ms = 15000): Promise<Tracked> {
+  await until(() => tracked.get(label)?.[nth]?.dc.readyState === 'open', ms, `omnirtc channel ${label}#${nth} open (state ${tracked.get(label)?.[nth]?.dc.readyState ?? 'absent'})`);
+  return tracked.get(label)![nth];
+}
+
+type PageWindow = Record<string, unknown> & {
+  pc: RTCPeerConnection;
+  chans: Record<string, (RTCDataChannel & { got: unknown[]; closedSeen: boolean })[]>;
+};
+
+interface ChannelInfo {
+  label: string;
+  id: number | null;
+  ordered: boolean;
+  maxRetransmits: number | null;
+  maxPacketLifeTime: number | null;
+  negotiated: boolean;
+  protocol: string;
+  readyState: string;
+}
+
+const describeOmni = (dc: RTCDataChannel): ChannelInfo => ({
+  label: dc.label,
+  id: dc.id,
+  ordered: dc.ordered,
+  maxRetransmits: dc.maxRetransmits,
+  maxPacketLifeTime: dc.maxPacketLifeTime,
+  negotiated: dc.negotiated,
+  protocol: dc.protocol,
+  readyState: dc.readyState,
+});
+
+/**
+ * Opens a channel from the scenario's opener and waits until it is open on both sides
+ * (the nth one of that label on each side). Returns both sides' view of it.
+ */
+async function openPair(page: Page, pc: OmniPeerConnection, label: string, init: RTCDataChannelInit, nth: number): Promise<{ omni: Tracked; omniInfo: ChannelInfo; chromeInfo: ChannelInfo }> {
+  if (opener === 'omni') track(pc.createDataChannel(label, init));
+  else await page.evaluate(([l, i]) => (window as unknown as { create: (l: string, i: unknown) => void }).create(l, i), [label, init] as const);
+  return bothOpen(page, label, nth);
+}
+
+/** Waits until the nth channel with this label is open on both sides. */
+async function bothOpen(page: Page, label: string, nth: number): Promise<{ omni: Tracked; omniInfo: ChannelInfo; chromeInfo: ChannelInfo }> {
+  const omni = await omniOpen(label, nth);
+  const chromeInfo = await page.evaluate(
+    async ([l, n]) => {
+      const w = window as unknown as { openChannel: (l: string, n: number) => Promise<unknown>; describe: (dc: unknown) => unknown };
+      return w.describe(await w.openChannel(l, n));
+    },
+    [label, nth] as const,
+  );
+  return { omni, omniInfo: describeOmni(omni.dc), chromeInfo: chromeInfo as ChannelInfo };
+}
+
+/** 1000 messages each way at once on one channel, checked in order and by content. */
+async function scenarioSeq(page: Page, _pc: OmniPeerConnection): Promise<Record<string, unknown>> {
+  // connect() created 'seq' on the opener's side: it made the m=application section.
+  const { omni } = await bothOpen(page, 'seq', 0);
+  const chromeSide = page.evaluate(
+    async ([n]) => {
+      const w = window as unknown as { chans: Record<string, unknown[]>; sendSeq: (dc: unknown, n: number, s: string) => void; checkSeq: (dc: unknown, n: number, s: string, ms: number) => Promise<unknown> };
+      const dc = w.chans.seq[0];
+      w.sendSeq(dc, n, 'c');
+      return w.checkSeq(dc, n, 'o', 20000);
+    },
+    [SEQ_COUNT] as const,
+  );
+  for (let i = 0; i < SEQ_COUNT; i++) omni.dc.send(seqMessage(i, 'o'));
+  const chrome = (await chromeSide) as { received: number; firstBad: number };
+  await until(() => omni.got.length >= SEQ_COUNT, 20000, `omnirtc: ${SEQ_COUNT} messages (have ${omni.got.length})`);
+  let firstBad = -1;
+  for (let i = 0; i < SEQ_COUNT; i++) {
+    if (omni.got[i] !== seqMessage(i, 'c')) {
+      firstBad = i;
+      break;
+    }
+  }
+  return { chromeReceived: chrome.received, chromeFirstBad: chrome.firstBad, omniReceived: omni.got.length, omniFirstBad: firstBad };
+}
+
+/** Sends BULK_BYTES from omnirtc with bufferedamountlow flow control; resolves when drained. */
+async function omniSendBulk(t: Tracked, chunk: number): Promise<string> {
+  const dc = t.dc;
+  const hash = createHash('sha256');
+  dc.bufferedAmountLowThreshold = 1 << 20;
+  const high = 4 << 20;
+  for (let k = 0, sent = 0; sent < BULK_BYTES; k++) {
+    const size = Math.min(chunk, BULK_BYTES - sent);
+    if (dc.bufferedAmount > high) await within(new Promise((r) => dc.addEventListener('bufferedamountlow', r, { once: true })), 20000, `bufferedamountlow (bufferedAmount ${dc.bufferedAmount})`);
+    const bytes = bulkChunk(k, size, SEED_FROM_OMNI);
+    hash.update(bytes);
+    dc.send(bytes);
+    sent += size;
+  }
+  await until(() => dc.bufferedAmount === 0, 30000, `omnirtc send buffer drained (bufferedAmount ${dc.bufferedAmount})`);
+  return hash.digest('hex');
+}
+
+function expectedBulkSha(seed: number, chunk: number): string {
+  const hash = createHash('sha256');
+  for (let k = 0, sent = 0; sent < BULK_BYTES; k++) {
+    const size = Math.min(chunk, BULK_BYTES - sent);
+    hash.update(bulkChunk(k, size, seed));
+    sent += size;
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * 16 MiB each way at once on one channel, in messages of at most 64 KiB and never above
+ * either side's max-message-size, checked by SHA-256 on the receiving side.
+ */
+async function scenarioBulk(page: Page, pc: OmniPeerConnection): Promise<Record<string, unknown>> {
+  const { omni } = await openPair(page, pc, 'bulk', {}, 0);
+  const omniMax = pc.sctp?.maxMessageSize ?? 65536;
+  const chromeMax = await page.evaluate(() => (window as unknown as PageWindow).pc.sctp?.maxMessageSize ?? 65536);
+  const omniChunk = Math.min(65536, omniMax);
+  const chromeChunk = Math.min(65536, chromeMax);
+  const started = Date.now();
+  const chromeReceives = page.evaluate(
+    async ([total]) => {
+      const w = window as unknown as { chans: Record<string, unknown[]>; receiveBulk: (dc: unknown, n: number, ms: number) => Promise<unknown> };
+      return w.receiveBulk(w.chans.bulk[0], total, 40000);
+    },
+    [BULK_BYTES] as const,
+  );
+  const chromeSends = page.evaluate(
+    async ([total, chunk, seed]) => {
+      const w = window as unknown as { chans: Record<string, unknown[]>; sendBulk: (dc: unknown, n: number, c: number, s: number) => Promise<void> };
+      const t0 = Date.now();
+      await w.sendBulk(w.chans.bulk[0], total, chunk, seed);
+      return Date.now() - t0;
+    },
+    [BULK_BYTES, chromeChunk, SEED_FROM_CHROME] as const,
+  );
+  const sentSha = await omniSendBulk(omni, omniChunk);
+  const omniSendMs = Date.now() - started;
+  const chromeGot = (await chromeReceives) as { bytes: number; messages: number; largest: number; sha256: string };
+  const chromeToOmniMs = Date.now() - started;
+  const chromeSendMs = await chromeSends;
+  await until(() => omni.gotBytes >= BULK_BYTES, 40000, `omnirtc: ${BULK_BYTES} bytes (have ${omni.gotBytes})`);
+  const bothMs = Date.now() - started;
+  const hash = createHash('sha256');
+  let largest = 0;
+  for (const m of omni.got) {
+    const u = new Uint8Array(m as ArrayBuffer);
+    hash.update(u);
+    largest = Math.max(largest, u.length);
+  }
+  const omniGotCount = omni.got.length;
+  omni.got = [];
+  return {
+    omniMaxMessageSize: omniMax,
+    chromeMaxMessageSize: chromeMax,
+    toChrome: { sentSha, expectedSha: expectedBulkSha(SEED_FROM_OMNI, omniChunk), receivedSha: chromeGot.sha256, bytes: chromeGot.bytes, messages: chromeGot.messages, largest: chromeGot.largest, sendMs: omniSendMs },
+    toOmni: { expectedSha: expectedBulkSha(SEED_FROM_CHROME, chromeChunk), receivedSha: hash.digest('hex'), bytes: omni.gotBytes, messages: omniGotCount, largest, sendMs: chromeSendMs },
+    chromeDoneMs: chromeToOmniMs,
+    bothWaysMs: bothMs,
+  };
+}
+
+/** Sends SMALL_COUNT short messages each way; returns what each side got, in arrival order. */
+async function exchangeSmall(page: Page, omni: Tracked, label: string, nth: number, tag: string): Promise<{ omniGot: string[]; chromeGot: string[] }> {
+  const chromeSide = page.evaluate(
+    async ([l, n, count, t]) => {
+      const w = window as unknown as { chans: Record<string, { send(s: string): void; got: string[] }[]>; until: (c: () => boolean, ms: number, what: string) => Promise<unknown> };
+      const dc = w.chans[l][n];
+      for (let i = 0; i < count; i++) dc.send(`${t}:c:${i}`);
+      await w.until(() => dc.got.length >= count, 10000, `${l}: ${count} messages (have ${dc.got.length})`);
+      return dc.got.slice();
+    },
+    [label, nth, SMALL_COUNT, tag] as const,
+  );
+  for (let i = 0; i < SMALL_COUNT; i++) omni.dc.send(`${tag}:o:${i}`);
+  const chromeGot = await chromeSide;
+  await until(() => omni.got.length >= SMALL_COUNT, 10000, `omnirtc ${label}: ${SMALL_COUNT} messages (have ${omni.got.length})`);
+  return { omniGot: omni.got.slice() as string[], chromeGot };
+}
+
+/** An unordered channel and a maxRetransmits:0 channel: announced as configured, and on a clean link every message arrives. */
+async function scenarioPartial(page: Page, pc: OmniPeerConnection): Promise<Record<string, unknown>> {
+  const unordered = await openPair(page, pc, 'unordered', { ordered: false }, 0);
+  const noRtx = await openPair(page, pc, 'rtx0', { maxRetransmits: 0 }, 0);
+  const u = await exchangeSmall(page, unordered.omni, 'unordered', 0, 'u');
+  const r = await exchangeSmall(page, noRtx.omni, 'rtx0', 0, 'r');
+  return {
+    unordered: { omni: unordered.omniInfo, chrome: unordered.chromeInfo, omniGot: u.omniGot, chromeGot: u.chromeGot },
+    rtx0: { omni: noRtx.omniInfo, chrome: noRtx.chromeInfo, omniGot: r.omniGot, chromeGot: r.chromeGot },
+  };
+}
+
+/** Negotiated channels (same id on both sides, no DCEP), one even and one odd id. */
+async function scenarioNegotiated(page: Page, pc: OmniPeerConnection): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const id of [900, 901]) {
+    const label = `neg-${id}`;
+    const init = { negotiated: true, id, protocol: 'p' };
+    // Both sides create it; the order follows the scenario's opener.
+    if (opener === 'omni') track(pc.createDataChannel(label, init));
+    await page.evaluate(([l, i]) => (window as unknown as { create: (l: string, i: unknown) => void }).create(l, i), [label, init] as const);
+    if (opener === 'chrome') track(pc.createDataChannel(label, init));
+    const omni = await omniOpen(label, 0);
+    const chrome = (await page.evaluate(
+      async ([l]) => {
+        const w = window as unknown as { openChannel: (l: string, n: number) => Promise<unknown>; describe: (dc: unknown) => unknown };
+        return w.describe(await w.openChannel(l, 0));
+      },
+      [label] as const,
+    )) as ChannelInfo;
+    const x = await exchangeSmall(page, omni, label, 0, label);
+    out[label] = { omni: describeOmni(omni.dc), chrome, omniGot: x.omniGot, chromeGot: x.chromeGot, announcedRemotely: { omni: (tracked.get(label)?.length ?? 0) - 1, chrome: await page.evaluate((l) => (window as unknown as PageWindow).chans[l].length - 1, label) } };
+  }
+  return out;
+}
+
+/** MANY_CHANNELS channels created in one go by the opener; each carries one message each way. */
+async function scenarioMany(page: Page, pc: OmniPeerConnection): Promise<Record<string, unknown>> {
+  const labels = Array.from({ length: MANY_CHANNELS }, (_, i) => `many-${i}`);
+  if (opener === 'omni') for (const l of labels) track(pc.createDataChannel(l));
+  else
+    await page.evaluate((ls) => {
+      for (const l of ls) (window as unknown as { create: (l: string, i: unknown) => void }).create(l, {});
+    }, labels);
+  await until(() => labels.every((l) => tracked.get(l)?.[0]?.dc.readyState === 'open'), 20000, `omnirtc: ${MANY_CHANNELS} channels open (${labels.filter((l) => tracked.get(l)?.[0]?.dc.readyState === 'open').length})`);
+  const chromeSide = page.evaluate(async (ls) => {
+    const w = window as unknown as { chans: Record<string, { send(s: string): void; got: string[]; id: number; readyState: string }[]>; until: (c: () => boolean, ms: number, what: string) => Promise<unknown> };
+    await w.until(() => ls.every((l) => w.chans[l]?.[0]?.readyState === 'open'), 20000, 'chromium: all channels open');
+    for (const l of ls) w.chans[l][0].send(`from-chrome:${l}`);
+    await w.until(() => ls.every((l) => w.chans[l][0].got.length >= 1), 20000, 'chromium: one message on every channel');
+    return ls.map((l) => ({ label: l, id: w.chans[l][0].id, got: w.chans[l][0].got.slice() }));
+  }, labels);
+  for (const l of labels) tracked.get(l)![0].dc.send(`from-omni:${l}`);
+  const chrome = (await chromeSide) as { label: string; id: number; got: string[] }[];
+  await until(() => labels.every((l) => tracked.get(l)![0].got.length >= 1), 20000, 'omnirtc: one message on every channel');
+  const omni = labels.map((l) => ({ label: l, id: tracked.get(l)![0].dc.id, got: tracked.get(l)![0].got.slice() as string[] }));
+  return { omni, chrome };
+}
+
+/**
+ * Close from one side: both sides reach 'closed'; then a new channel with the same label
+ * opens and carries a message each way. Done once closing from omnirtc, once from Chromium.
+ */
+async function scenarioReopen(page: Page, pc: OmniPeerConnection): Promise<Record<string, unknown>> {
+  const label = 'reopen';
+  const steps: Record<string, unknown>[] = [];
+  let nth = 0;
+  await openPair(page, pc, label, {}, nth);
+  for (const closer of ['omni', 'chrome'] as const) {
+    const omni = tracked.get(label)![nth];
+    const idBefore = omni.dc.id;
+    if (closer === 'omni') omni.dc.close();
+    else await page.evaluate(([l, n]) => (window as unknown as PageWindow).chans[l][n].close(), [label, nth] as const);
+    await until(() => omni.closed && omni.dc.readyState === 'closed', 10000, `omnirtc ${label}#${nth} closed (state ${omni.dc.readyState})`);
+    const chromeClosed = await page.evaluate(
+      async ([l, n]) => {
+        const w = window as unknown as PageWindow & { until: (c: () => boolean, ms: number, what: string) => Promise<unknown> };
+        const dc = w.chans[l][n];
+        await w.until(() => dc.closedSeen && dc.readyState === 'closed', 10000, `chromium ${l}#${n} closed (state ${dc.readyState})`);
+        return dc.readyState;
+      },
+      [label, nth] as const,
+    );
+    nth++;
+    const again = await openPair(page, pc, label, {}, nth);
+    const chromeGot = page.evaluate(
+      async ([l, n]) => {
+        const w = window as unknown as PageWindow & { until: (c: () => boolean, ms: number, what: string) => Promise<unknown> };
+        const dc = w.chans[l][n];
+        dc.send(`again:c:${n}`);
+        await w.until(() => dc.got.length >= 1, 10000, `chromium ${l}#${n}: a message`);
+        return dc.got.slice();
+      },
+      [label, nth] as const,
+    );
+    again.omni.dc.send(`again:o:${nth}`);
+    const chromeMessages = (await chromeGot) as string[];
+    await until(() => again.omni.got.length >= 1, 10000, `omnirtc ${label}#${nth}: a message`);
+    steps.push({ closer, idBefore, omniState: omni.dc.readyState, chromeState: chromeClosed, reopened: { omniId: again.omniInfo.id, chromeId: again.chromeInfo.id, omniGot: again.omni.got.slice(), chromeGot: chromeMessages } });
+  }
+  return { steps };
+}
+
+async function connect(page: Page, pc: OmniPeerConnection): Promise<void> {
+  if (role === 'omnirtc-offers') {
+    // The first channel makes the m=application section; 'seq' is used by the first scenario.
+    track(pc.createDataChannel('seq'));
+    await pc.setLocalDescription();
+    await gathered(pc);
+    const answer = await page.evaluate(async (sdp) => {
+      const w = window as unknown as { pc: RTCPeerConnection; gathered: () => Promise<void> };
+      await w.pc.setRemoteDescription({ type: 'offer', sdp });
+      await w.pc.setLocalDescription();
+      await w.gathered();
+      return w.pc.localDescription?.sdp ?? '';
+    }, pc.localDescription?.sdp ?? '');
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+  } else {
+    const offer = await page.evaluate(async () => {
+      const w = window as unknown as { pc: RTCPeerConnection; gathered: () => Promise<void>; create: (l: string, i: unknown) => void };
+      w.create('seq', {});
+      await w.pc.setLocalDescription();
+      await w.gathered();
+      return w.pc.localDescription?.sdp ?? '';
+    });
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    await pc.setLocalDescription();
+    await gathered(pc);
+    await page.evaluate(async (sdp) => {
+      await (window as unknown as { pc: RTCPeerConnection }).pc.setRemoteDescription({ type: 'answer', sdp });
+    }, pc.localDescription?.sdp ?? '');
+  }
+}
+
+const SCENARIOS: [string, (page: Page, pc: OmniPeerConnection) => Promise<Record<string, unknown>>][] = [
+  ['seq', scenarioSeq],
+  ['bulk', scenarioBulk],
+  ['partial', scenarioPartial],
+  ['negotiated', scenarioNegotiated],
+  ['many', scenarioMany],
+  ['reopen', scenarioReopen],
+];
+
+async function main(): Promise<void> {
+  const only = process.argv[4] ? process.argv[4].split(',') : null;
+  const t0 = Date.now();
+  const chrome = await openChromium();
+  const pc = new OmniPeerConnection({ iceAddresses: ['127.0.0.1'] });
+  pc.ondatachannel = (e) => {
+    track((e as unknown as { channel: RTCDataChannel }).channel);
+  };
+  const result: Record<string, unknown> = { role, opener };
+  const timings: Record<string, number> = {};
+  result.timings = timings;
+  try {
+    const page = chrome.page;
+    await page.addScriptTag({ content: DC_PAGE_SCRIPT });
+    timings.launch = Date.now() - t0;
+    let t = Date.now();
+    await within(connect(page, pc), 20000, `connection (omnirtc ${pc.connectionState})`);
+    timings.connect = Date.now() - t;
+    for (const [name, run] of SCENARIOS) {
+      if (only && !only.includes(name)) continue;
+      t = Date.now();
+      try {
+        result[name] = await run(page, pc);
+      } catch (e) {
+        result[name] = { error: String((e as Error)?.message ?? e) };
+      }
+      timings[name] = Date.now() - t;
+    }
+    result.omniState = pc.connectionState;
+    result.chromeState = await page.evaluate(() => (window as unknown as PageWindow).pc.connectionState);
+  } finally {
+    pc.close();
+    await chrome.close();
+  }
+  timings.total = Date.now() - t0;
+  console.log(JSON.stringify(result));
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.log(JSON.stringify({ error: String((e as Error)?.stack ?? e) }));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,148 @@
+import { spawnInNamespace } from './chromium-harness';
+
+// Issue 8 "Real peers", omnirtc ↔ headless Chromium over real UDP in a lo-only namespace
+// (chromium-datachannel-scenarios.run.ts, one Chromium launch per case): 1000 messages each
+// way, 16 MiB each way checked by SHA-256 under bufferedamountlow flow control, unordered
+// and maxRetransmits:0 channels, negotiated channels, 100 channels opened at once, and
+// close-then-reopen from either side. Every case runs with each side as SDP offerer, and
+// with each side creating the channels, so DCEP, stream id parity and both DTLS/SCTP
+// roles are exercised.
+
+const SEQ_COUNT = 1000;
+const BULK_BYTES = 16 * 1024 * 1024;
+const SMALL_COUNT = 50;
+const MANY_CHANNELS = 100;
+
+interface ChannelInfo {
+  label: string;
+  id: number | null;
+  ordered: boolean;
+  maxRetransmits: number | null;
+  maxPacketLifeTime: number | null;
+  negotiated: boolean;
+  protocol: string;
+  readyState: string;
+}
+interface BulkDirection {
+  expectedSha: string;
+  sentSha?: string;
+  receivedSha: string;
+  bytes: number;
+  messages: number;
+  largest: number;
+}
+interface Exchange {
+  omni: ChannelInfo;
+  chrome: ChannelInfo;
+  omniGot: string[];
+  chromeGot: string[];
+}
+interface ScenarioResult {
+  error?: string;
+  role: string;
+  opener: string;
+  timings: Record<string, number>;
+  seq: { error?: string; chromeReceived: number; chromeFirstBad: number; omniReceived: number; omniFirstBad: number };
+  bulk: { error?: string; omniMaxMessageSize: number; chromeMaxMessageSize: number; toChrome: BulkDirection; toOmni: BulkDirection };
+  partial: { error?: string; unordered: Exchange; rtx0: Exchange };
+  negotiated: { error?: string } & Record<string, Exchange & { announcedRemotely: { omni: number; chrome: number } }>;
+  many: { error?: string; omni: { label: string; id: number; got: string[] }[]; chrome: { label: string; id: number; got: string[] }[] };
+  reopen: {
+    error?: string;
+    steps: { closer: string; idBefore: number; omniState: string; chromeState: string; reopened: { omniId: number; chromeId: number; omniGot: string[]; chromeGot: string[] } }[];
+  };
+  omniState: string;
+  chromeState: string;
+}
+
+const range = (n: number, f: (i: number) => string): string[] => Array.from({ length: n }, (_, i) => f(i));
+
+function check(r: ScenarioResult): void {
+  expect(r.error).toBeUndefined();
+
+  // 1000 messages each way on one ordered channel: all arrive, in order, content intact.
+  expect(r.seq).toEqual({ chromeReceived: SEQ_COUNT, chromeFirstBad: -1, omniReceived: SEQ_COUNT, omniFirstBad: -1 });
+
+  // 16 MiB each way at once, never above the peer's max-message-size.
+  expect(r.bulk.error).toBeUndefined();
+  for (const d of [r.bulk.toChrome, r.bulk.toOmni]) {
+    expect(d.bytes).toBe(BULK_BYTES);
+    expect(d.receivedSha).toBe(d.expectedSha);
+    expect(d.largest).toBeLessThanOrEqual(65536);
+  }
+  expect(r.bulk.toChrome.sentSha).toBe(r.bulk.toChrome.expectedSha);
+  expect(r.bulk.toChrome.largest).toBeLessThanOrEqual(r.bulk.omniMaxMessageSize);
+  expect(r.bulk.toOmni.largest).toBeLessThanOrEqual(r.bulk.chromeMaxMessageSize);
+
+  // Unordered and maxRetransmits:0: both sides see the configuration, and on a clean
+  // link every message arrives (the rtx0 channel is ordered, so in order too).
+  expect(r.partial.error).toBeUndefined();
+  const { unordered, rtx0 } = r.partial;
+  for (const info of [unordered.omni, unordered.chrome]) expect(info).toMatchObject({ label: 'unordered', ordered: false, maxRetransmits: null, maxPacketLifeTime: null, negotiated: false });
+  expect(unordered.omni.id).toBe(unordered.chrome.id);
+  expect([...unordered.omniGot].sort()).toEqual(range(SMALL_COUNT, (i) => `u:c:${i}`).sort());
+  expect([...unordered.chromeGot].sort()).toEqual(range(SMALL_COUNT, (i) => `u:o:${i}`).sort());
+  for (const info of [rtx0.omni, rtx0.chrome]) expect(info).toMatchObject({ label: 'rtx0', ordered: true, maxRetransmits: 0, maxPacketLifeTime: null, negotiated: false });
+  expect(rtx0.omni.id).toBe(rtx0.chrome.id);
+  expect(rtx0.omniGot).toEqual(range(SMALL_COUNT, (i) => `r:c:${i}`));
+  expect(rtx0.chromeGot).toEqual(range(SMALL_COUNT, (i) => `r:o:${i}`));
+
+  // Negotiated channels (even and odd id): open on both sides with no datachannel event,
+  // messages both ways.
+  expect(r.negotiated.error).toBeUndefined();
+  for (const id of [900, 901]) {
+    const label = `neg-${id}`;
+    const n = r.negotiated[label];
+    for (const info of [n.omni, n.chrome]) expect(info).toMatchObject({ label, id, negotiated: true, protocol: 'p', readyState: 'open' });
+    expect(n.announcedRemotely).toEqual({ omni: 0, chrome: 0 });
+    expect(n.omniGot).toEqual(range(SMALL_COUNT, (i) => `${label}:c:${i}`));
+    expect(n.chromeGot).toEqual(range(SMALL_COUNT, (i) => `${label}:o:${i}`));
+  }
+
+  // 100 channels created in one go: each opens on both sides with the same id and
+  // carries one message each way.
+  expect(r.many.error).toBeUndefined();
+  expect(r.many.omni).toHaveLength(MANY_CHANNELS);
+  expect(r.many.chrome).toHaveLength(MANY_CHANNELS);
+  expect(new Set(r.many.omni.map((c) => c.id)).size).toBe(MANY_CHANNELS);
+  for (let i = 0; i < MANY_CHANNELS; i++) {
+    const o = r.many.omni[i];
+    const c = r.many.chrome[i];
+    expect(o.id).toBe(c.id);
+    expect(o.got).toEqual([`from-chrome:${o.label}`]);
+    expect(c.got).toEqual([`from-omni:${c.label}`]);
+  }
+
+  // Close from omnirtc, then from Chromium: 'closed' on both sides, and a new channel
+  // with the same label opens and carries a message each way.
+  expect(r.reopen.error).toBeUndefined();
+  expect(r.reopen.steps.map((s) => s.closer)).toEqual(['omni', 'chrome']);
+  r.reopen.steps.forEach((s, i) => {
+    expect(s.omniState).toBe('closed');
+    expect(s.chromeState).toBe('closed');
+    expect(s.reopened.omniId).toBe(s.reopened.chromeId);
+    expect(s.reopened.omniGot).toEqual([`again:c:${i + 1}`]);
+    expect(s.reopened.chromeGot).toEqual([`again:o:${i + 1}`]);
+  });
+
+  expect(r.omniState).toBe('connected');
+  expect(r.chromeState).toBe('connected');
+}
+
+// Each case takes about 4 s on this class of machine (launch ~0.5 s, 16 MiB each way ~2 s).
+jest.setTimeout(60000);
+
+describe('Chromium interop: data channel scenarios (issue 8)', () => {
+  const cases: [string, string][] = [
+    ['omnirtc-offers', 'omni'],
+    ['chrome-offers', 'omni'],
+    ['chrome-offers', 'chrome'],
+    ['omnirtc-offers', 'chrome'],
+  ];
+  it.each(cases)('%s, channels created by %s: 1000 msgs, 16 MiB SHA-256, unordered/rtx0, negotiated, 100 channels, close+reopen', async (role, opener) => {
+    const r = (await spawnInNamespace('chromium-datachannel-scenarios.run.ts', [role, opener], 55000)) as ScenarioResult;
+    expect(r.role).toBe(role);
+    expect(r.opener).toBe(opener);
+    check(r);
+  });
+});
