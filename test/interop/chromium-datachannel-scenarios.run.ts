@@ -159,21 +159,27 @@ async function scenarioSeq(page: Page, _pc: OmniPeerConnection): Promise<Record<
 }
 
 /** Sends BULK_BYTES from omnirtc with bufferedamountlow flow control; resolves when drained. */
-async function omniSendBulk(t: Tracked, chunk: number): Promise<string> {
+async function omniSendBulk(t: Tracked, chunk: number): Promise<{ sha: string; lowWaits: number; lowAboveThreshold: number }> {
   const dc = t.dc;
+  let lowWaits = 0;
+  let lowAboveThreshold = 0;
   const hash = createHash('sha256');
   dc.bufferedAmountLowThreshold = 1 << 20;
   const high = 4 << 20;
   for (let k = 0, sent = 0; sent < BULK_BYTES; k++) {
     const size = Math.min(chunk, BULK_BYTES - sent);
-    if (dc.bufferedAmount > high) await within(new Promise((r) => dc.addEventListener('bufferedamountlow', r, { once: true })), 20000, `bufferedamountlow (bufferedAmount ${dc.bufferedAmount})`);
+    if (dc.bufferedAmount > high) {
+      await within(new Promise((r) => dc.addEventListener('bufferedamountlow', r, { once: true })), 20000, `bufferedamountlow (bufferedAmount ${dc.bufferedAmount})`);
+      lowWaits++;
+      if (dc.bufferedAmount > dc.bufferedAmountLowThreshold) lowAboveThreshold++;
+    }
     const bytes = bulkChunk(k, size, SEED_FROM_OMNI);
     hash.update(bytes);
     dc.send(bytes);
     sent += size;
   }
   await until(() => dc.bufferedAmount === 0, 30000, `omnirtc send buffer drained (bufferedAmount ${dc.bufferedAmount})`);
-  return hash.digest('hex');
+  return { sha: hash.digest('hex'), lowWaits, lowAboveThreshold };
 }
 
 function expectedBulkSha(seed: number, chunk: number): string {
@@ -206,18 +212,18 @@ async function scenarioBulk(page: Page, pc: OmniPeerConnection): Promise<Record<
   );
   const chromeSends = page.evaluate(
     async ([total, chunk, seed]) => {
-      const w = window as unknown as { chans: Record<string, unknown[]>; sendBulk: (dc: unknown, n: number, c: number, s: number) => Promise<void> };
+      const w = window as unknown as { chans: Record<string, unknown[]>; sendBulk: (dc: unknown, n: number, c: number, s: number) => Promise<number> };
       const t0 = Date.now();
-      await w.sendBulk(w.chans.bulk[0], total, chunk, seed);
-      return Date.now() - t0;
+      const lowWaits = await w.sendBulk(w.chans.bulk[0], total, chunk, seed);
+      return { ms: Date.now() - t0, lowWaits };
     },
     [BULK_BYTES, chromeChunk, SEED_FROM_CHROME] as const,
   );
-  const sentSha = await omniSendBulk(omni, omniChunk);
+  const sent = await omniSendBulk(omni, omniChunk);
   const omniSendMs = Date.now() - started;
   const chromeGot = (await chromeReceives) as { bytes: number; messages: number; largest: number; sha256: string };
   const chromeToOmniMs = Date.now() - started;
-  const chromeSendMs = await chromeSends;
+  const chromeSent = await chromeSends;
   await until(() => omni.gotBytes >= BULK_BYTES, 40000, `omnirtc: ${BULK_BYTES} bytes (have ${omni.gotBytes})`);
   const bothMs = Date.now() - started;
   const hash = createHash('sha256');
@@ -232,10 +238,53 @@ async function scenarioBulk(page: Page, pc: OmniPeerConnection): Promise<Record<
   return {
     omniMaxMessageSize: omniMax,
     chromeMaxMessageSize: chromeMax,
-    toChrome: { sentSha, expectedSha: expectedBulkSha(SEED_FROM_OMNI, omniChunk), receivedSha: chromeGot.sha256, bytes: chromeGot.bytes, messages: chromeGot.messages, largest: chromeGot.largest, sendMs: omniSendMs },
-    toOmni: { expectedSha: expectedBulkSha(SEED_FROM_CHROME, chromeChunk), receivedSha: hash.digest('hex'), bytes: omni.gotBytes, messages: omniGotCount, largest, sendMs: chromeSendMs },
+    toChrome: { sentSha: sent.sha, expectedSha: expectedBulkSha(SEED_FROM_OMNI, omniChunk), receivedSha: chromeGot.sha256, bytes: chromeGot.bytes, messages: chromeGot.messages, largest: chromeGot.largest, sendMs: omniSendMs, lowWaits: sent.lowWaits, lowAboveThreshold: sent.lowAboveThreshold },
+    toOmni: { expectedSha: expectedBulkSha(SEED_FROM_CHROME, chromeChunk), receivedSha: hash.digest('hex'), bytes: omni.gotBytes, messages: omniGotCount, largest, sendMs: chromeSent.ms, lowWaits: chromeSent.lowWaits },
     chromeDoneMs: chromeToOmniMs,
     bothWaysMs: bothMs,
+  };
+}
+
+/**
+ * One message of exactly the peer's max-message-size each way arrives whole; omnirtc
+ * refuses one byte more with a TypeError (W3C §6.2 send) and the channel stays usable.
+ */
+async function scenarioMaxSize(page: Page, pc: OmniPeerConnection): Promise<Record<string, unknown>> {
+  const { omni } = await openPair(page, pc, 'max', {}, 0);
+  const omniMax = pc.sctp?.maxMessageSize ?? 65536;
+  const chromeMax = await page.evaluate(() => (window as unknown as PageWindow).pc.sctp?.maxMessageSize ?? 65536);
+  const chromeSide = page.evaluate(
+    async ([size, seed, expectBytes]) => {
+      const w = window as unknown as {
+        chans: Record<string, { send(d: unknown): void; got: unknown[] }[]>;
+        bulkChunk: (k: number, n: number, s: number) => Uint8Array;
+        receiveBulk: (dc: unknown, n: number, ms: number) => Promise<unknown>;
+      };
+      const dc = w.chans.max[0];
+      dc.send(w.bulkChunk(0, size, seed));
+      return w.receiveBulk(dc, expectBytes, 15000);
+    },
+    [chromeMax, SEED_FROM_CHROME, omniMax] as const,
+  );
+  const big = bulkChunk(0, omniMax, SEED_FROM_OMNI);
+  let oversize = 'accepted';
+  try {
+    omni.dc.send(new Uint8Array(omniMax + 1));
+  } catch (e) {
+    oversize = (e as Error).name;
+  }
+  omni.dc.send(big);
+  const chromeGot = (await chromeSide) as { bytes: number; messages: number; sha256: string };
+  await until(() => omni.gotBytes >= chromeMax, 15000, `omnirtc: a ${chromeMax}-byte message (have ${omni.gotBytes})`);
+  const received = new Uint8Array(omni.got[0] as ArrayBuffer);
+  const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+  return {
+    omniMax,
+    chromeMax,
+    oversize,
+    stateAfterOversize: omni.dc.readyState,
+    toChrome: { bytes: chromeGot.bytes, messages: chromeGot.messages, ok: chromeGot.sha256 === sha(big) },
+    toOmni: { bytes: received.length, messages: omni.got.length, ok: sha(received) === sha(bulkChunk(0, chromeMax, SEED_FROM_CHROME)) },
   };
 }
 
@@ -394,6 +443,7 @@ async function connect(page: Page, pc: OmniPeerConnection): Promise<void> {
 const SCENARIOS: [string, (page: Page, pc: OmniPeerConnection) => Promise<Record<string, unknown>>][] = [
   ['seq', scenarioSeq],
   ['bulk', scenarioBulk],
+  ['maxsize', scenarioMaxSize],
   ['partial', scenarioPartial],
   ['negotiated', scenarioNegotiated],
   ['many', scenarioMany],

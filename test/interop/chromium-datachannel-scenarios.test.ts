@@ -2,7 +2,8 @@ import { spawnInNamespace } from './chromium-harness';
 
 // Issue 8 "Real peers", omnirtc ↔ headless Chromium over real UDP in a lo-only namespace
 // (chromium-datachannel-scenarios.run.ts, one Chromium launch per case): 1000 messages each
-// way, 16 MiB each way checked by SHA-256 under bufferedamountlow flow control, unordered
+// way, 16 MiB each way checked by SHA-256 under bufferedamountlow flow control, a message of
+// exactly max-message-size each way (and one byte more refused), unordered
 // and maxRetransmits:0 channels, negotiated channels, 100 channels opened at once, and
 // close-then-reopen from either side. Every case runs with each side as SDP offerer, and
 // with each side creating the channels, so DCEP, stream id parity and both DTLS/SCTP
@@ -30,6 +31,10 @@ interface BulkDirection {
   bytes: number;
   messages: number;
   largest: number;
+  /** Times the sender paused for bufferedamountlow (bufferedAmount above 4 MiB). */
+  lowWaits: number;
+  /** omnirtc only: bufferedamountlow fired while bufferedAmount was still above the threshold. */
+  lowAboveThreshold?: number;
 }
 interface Exchange {
   omni: ChannelInfo;
@@ -44,6 +49,7 @@ interface ScenarioResult {
   timings: Record<string, number>;
   seq: { error?: string; chromeReceived: number; chromeFirstBad: number; omniReceived: number; omniFirstBad: number };
   bulk: { error?: string; omniMaxMessageSize: number; chromeMaxMessageSize: number; toChrome: BulkDirection; toOmni: BulkDirection };
+  maxsize: { error?: string; omniMax: number; chromeMax: number; oversize: string; stateAfterOversize: string; toChrome: { bytes: number; messages: number; ok: boolean }; toOmni: { bytes: number; messages: number; ok: boolean } };
   partial: { error?: string; unordered: Exchange; rtx0: Exchange };
   negotiated: { error?: string } & Record<string, Exchange & { announcedRemotely: { omni: number; chrome: number } }>;
   many: { error?: string; omni: { label: string; id: number; got: string[] }[]; chrome: { label: string; id: number; got: string[] }[] };
@@ -71,8 +77,23 @@ function check(r: ScenarioResult): void {
     expect(d.largest).toBeLessThanOrEqual(65536);
   }
   expect(r.bulk.toChrome.sentSha).toBe(r.bulk.toChrome.expectedSha);
+  // Flow control was exercised on both sides: each sender paused for bufferedamountlow,
+  // and omnirtc fired it only once at or below the threshold (W3C §6.2).
+  expect(r.bulk.toChrome.lowWaits).toBeGreaterThan(0);
+  expect(r.bulk.toChrome.lowAboveThreshold).toBe(0);
+  expect(r.bulk.toOmni.lowWaits).toBeGreaterThan(0);
   expect(r.bulk.toChrome.largest).toBeLessThanOrEqual(r.bulk.omniMaxMessageSize);
   expect(r.bulk.toOmni.largest).toBeLessThanOrEqual(r.bulk.chromeMaxMessageSize);
+
+  // One message of exactly a=max-message-size each way arrives whole; one byte more is a
+  // TypeError from omnirtc's send(), and the channel stays open.
+  expect(r.maxsize.error).toBeUndefined();
+  expect(r.maxsize.omniMax).toBe(262144);
+  expect(r.maxsize.chromeMax).toBe(262144);
+  expect(r.maxsize.oversize).toBe('TypeError');
+  expect(r.maxsize.stateAfterOversize).toBe('open');
+  expect(r.maxsize.toChrome).toEqual({ bytes: r.maxsize.omniMax, messages: 1, ok: true });
+  expect(r.maxsize.toOmni).toEqual({ bytes: r.maxsize.chromeMax, messages: 1, ok: true });
 
   // Unordered and maxRetransmits:0: both sides see the configuration, and on a clean
   // link every message arrives (the rtx0 channel is ordered, so in order too).

@@ -112,20 +112,24 @@ window.hex = function (buf) {
 };
 /**
  * Sends total bytes in chunks, keeping bufferedAmount under a bound with
- * bufferedamountlow (W3C §6.2), and resolves once all of it left the buffer.
+ * bufferedamountlow (W3C §6.2); resolves, once all of it left the buffer, with the
+ * number of times it waited for that event.
  */
 window.sendBulk = async function (dc, total, chunk, seed) {
   dc.bufferedAmountLowThreshold = 1 << 20;
   var high = 4 << 20;
+  var lowWaits = 0;
   for (var k = 0, sent = 0; sent < total; k++) {
     var size = Math.min(chunk, total - sent);
     if (dc.bufferedAmount > high) {
       await new Promise(function (r) { dc.addEventListener('bufferedamountlow', r, { once: true }); });
+      lowWaits++;
     }
     dc.send(window.bulkChunk(k, size, seed));
     sent += size;
   }
   await window.until(function () { return dc.bufferedAmount === 0; }, 60000, dc.label + ': send buffer drained');
+  return lowWaits;
 };
 /** Waits for total bytes and returns their SHA-256 and the message sizes seen. */
 window.receiveBulk = async function (dc, total, ms) {
