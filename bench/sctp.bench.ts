@@ -10,6 +10,8 @@
 //   omnirtc full stack  two omnirtc RTCPeerConnections over 127.0.0.1 (ICE + DTLS with
 //             AES-GCM in the WebAssembly core + SCTP + RTCDataChannel): the like-for-like
 //             row for node-datachannel.
+//   werift full stack  two werift RTCPeerConnections over loopback in a child process run
+//             inside `unshare -n` (lo only), since werift may gather on every interface.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -216,6 +218,81 @@ async function nodeDatachannel(size: number, ms: number): Promise<Result> {
   return { name, bytesPerSec: r.bytesPerSec ?? 0, msgsPerSec: r.msgsPerSec ?? 0 };
 }
 
+// werift's whole stack (ICE + DTLS + SCTP + data channel, TypeScript) between two
+// RTCPeerConnections. werift's interface filter may fall back to every interface, so this
+// case runs only inside a fresh network namespace whose one interface is lo (`unshare -n`),
+// with the loopback-only options of DESIGN.md "Real peers".
+const WERIFT_FULL_SCRIPT = `
+const werift = require('werift');
+const [size, ms, windowBytes] = process.argv.slice(1).map(Number);
+const cfg = { iceServers: [], iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'], iceInterfaceAddresses: { udp4: '127.0.0.1' } };
+const a = new werift.RTCPeerConnection(cfg);
+const b = new werift.RTCPeerConnection(cfg);
+a.onIceCandidate.subscribe((c) => c && b.addIceCandidate(c).catch(() => {}));
+b.onIceCandidate.subscribe((c) => c && a.addIceCandidate(c).catch(() => {}));
+let bytes = 0;
+let msgs = 0;
+b.onDataChannel.subscribe((dc) => dc.onMessage.subscribe((m) => { bytes += m.length; msgs++; }));
+const dc = a.createDataChannel('bench');
+const fail = setTimeout(() => { console.log(JSON.stringify({ error: 'did not open within 10 s' })); process.exit(0); }, 10000);
+dc.stateChanged.subscribe((st) => {
+  if (st !== 'open') return;
+  clearTimeout(fail);
+  const msg = Buffer.alloc(size, 7);
+  let stop = false;
+  const fill = () => { while (!stop && dc.readyState === 'open' && dc.bufferedAmount < windowBytes) dc.send(msg); };
+  dc.bufferedAmountLowThreshold = windowBytes / 2;
+  dc.bufferedAmountLow.subscribe(fill);
+  fill();
+  setTimeout(() => {
+    bytes = msgs = 0;
+    const t0 = performance.now();
+    setTimeout(() => {
+      const dt = (performance.now() - t0) / 1000;
+      stop = true;
+      console.log(JSON.stringify({ bytesPerSec: bytes / dt, msgsPerSec: msgs / dt }));
+      process.exit(0);
+    }, ms);
+  }, Math.min(300, ms / 4));
+});
+(async () => {
+  await a.setLocalDescription(await a.createOffer());
+  await b.setRemoteDescription(a.localDescription);
+  await b.setLocalDescription(await b.createAnswer());
+  await a.setRemoteDescription(b.localDescription);
+})().catch((e) => { console.log(JSON.stringify({ error: String(e) })); process.exit(0); });
+`;
+
+async function weriftFullStack(size: number, ms: number): Promise<Result> {
+  const { spawn } = await import('node:child_process');
+  const name = `werift (full WebRTC over loopback, in a lo-only namespace) ${size / 1024} KiB`;
+  const out = await new Promise<{ text: string; err: string }>((resolve, reject) => {
+    const child = spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" -e "$OMNIRTC_BENCH_SCRIPT" "$@"', process.execPath, String(size), String(ms), String(WINDOW)], {
+      cwd: join(import.meta.dirname, '..'),
+      env: { ...process.env, OMNIRTC_BENCH_SCRIPT: WERIFT_FULL_SCRIPT },
+    });
+    let text = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms + 20_000);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text, err });
+    });
+    child.on('error', reject);
+  });
+  const line = out.text.split('\n').find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`no result (needs root for unshare -n): ${out.err.trim().split('\n')[0] ?? ''}`);
+  const r = JSON.parse(line) as { bytesPerSec?: number; msgsPerSec?: number; error?: string };
+  if (r.error) throw new Error(r.error);
+  return { name, bytesPerSec: r.bytesPerSec ?? 0, msgsPerSec: r.msgsPerSec ?? 0 };
+}
+
 async function omnirtcFullStack(size: number, ms: number): Promise<Result> {
   const config = { iceAddresses: ['127.0.0.1'] };
   const a = new RTCPeerConnection(config);
@@ -288,8 +365,10 @@ export async function run(): Promise<BenchSection> {
     } catch (e) {
       n = { name: `node-datachannel ${size / 1024} KiB (not run: ${(e as Error).message})`, bytesPerSec: 0, msgsPerSec: 0 };
     }
+    const wf = await weriftFullStack(size, RUN_MS).catch((e: Error) => ({ name: `werift full WebRTC ${size / 1024} KiB (not run: ${e.message})`, bytesPerSec: 0, msgsPerSec: 0 }));
     const full = await omnirtcFullStack(size, RUN_MS).catch((e: Error) => ({ name: `omnirtc full WebRTC ${size / 1024} KiB (failed: ${e.message})`, bytesPerSec: 0, msgsPerSec: 0 }));
-    lines.push(row(o, w, n), row(w, w, n), row(full, w, n), row(n, w, n));
+    lines.push(row(o, w, n), row(w, w, n), row(full, w, n), row(wf, w, n), row(n, w, n));
+    if (wf.bytesPerSec > 0) lines.push(`| omnirtc full ÷ werift full ${size / 1024} KiB | | | ${(full.bytesPerSec / wf.bytesPerSec).toFixed(2)} | |`);
   }
   return { title: 'SCTP data channels (omnirtc/sctp vs werift vs node-datachannel)', lines };
 }

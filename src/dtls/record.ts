@@ -61,6 +61,11 @@ export function encodePlainRecord(type: number, version: number, epoch: number, 
   return w.bytes(fragment).finish();
 }
 
+/** A RecordAead that can also seal into a caller's buffer (AesGcmKey does). */
+interface RecordAeadInto extends RecordAead {
+  sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, out: Uint8Array, offset: number): number;
+}
+
 /** One direction's AES-GCM state for one epoch. */
 export class RecordProtection {
   private readonly nonce = new Uint8Array(GCM_FIXED_IV_LENGTH + GCM_EXPLICIT_NONCE_LENGTH);
@@ -94,9 +99,20 @@ export class RecordProtection {
   seal(type: number, version: number, epoch: number, sequence: number, plaintext: Uint8Array): Uint8Array {
     this.fillAad(type, version, epoch, sequence, plaintext.length);
     this.nonce.set(this.aad.subarray(0, 8), GCM_FIXED_IV_LENGTH);
-    const sealed = this.aead.seal(this.nonce, this.aad, plaintext);
-    const length = GCM_EXPLICIT_NONCE_LENGTH + sealed.length;
-    const out = new Uint8Array(RECORD_HEADER_LENGTH + length);
+    const into = (this.aead as Partial<RecordAeadInto>).sealInto;
+    let out: Uint8Array;
+    let length: number;
+    if (into) {
+      // One buffer per record: the cipher writes straight behind header and nonce.
+      length = GCM_EXPLICIT_NONCE_LENGTH + plaintext.length + GCM_TAG_LENGTH;
+      out = new Uint8Array(RECORD_HEADER_LENGTH + length);
+      into.call(this.aead, this.nonce, this.aad, plaintext, out, RECORD_HEADER_LENGTH + GCM_EXPLICIT_NONCE_LENGTH);
+    } else {
+      const sealed = this.aead.seal(this.nonce, this.aad, plaintext);
+      length = GCM_EXPLICIT_NONCE_LENGTH + sealed.length;
+      out = new Uint8Array(RECORD_HEADER_LENGTH + length);
+      out.set(sealed, RECORD_HEADER_LENGTH + GCM_EXPLICIT_NONCE_LENGTH);
+    }
     out[0] = type;
     out[1] = version >>> 8;
     out[2] = version & 0xff;
@@ -104,7 +120,6 @@ export class RecordProtection {
     out[11] = length >>> 8;
     out[12] = length & 0xff;
     out.set(this.aad.subarray(0, 8), RECORD_HEADER_LENGTH);
-    out.set(sealed, RECORD_HEADER_LENGTH + GCM_EXPLICIT_NONCE_LENGTH);
     return out;
   }
 

@@ -64,6 +64,27 @@ export class AesGcmKey {
     return io.slice(at, at + n);
   }
 
+  /**
+   * Like seal, but writes ciphertext || tag into `out` at `offset` instead of allocating:
+   * a DTLS record is built in one buffer (header, explicit nonce, sealed fragment).
+   * Returns the bytes written (plaintext length + 16).
+   */
+  sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, out: Uint8Array, offset: number): number {
+    this.#check(nonce, aad, plaintext.length + TAG_LENGTH);
+    if (!(offset >= 0 && offset + plaintext.length + TAG_LENGTH <= out.length)) {
+      throw new DOMException('AES-GCM output buffer too small for ciphertext and tag', 'OperationError');
+    }
+    const io = this.#io;
+    io.set(nonce, 0);
+    io.set(aad, DATA_OFFSET);
+    const at = DATA_OFFSET + aad.length;
+    io.set(plaintext, at);
+    const n = this.#fns.gcmSeal(this.#handle, aad.length, plaintext.length);
+    if (n < 0) throw new DOMException('AES-GCM seal failed', 'OperationError');
+    out.set(io.subarray(at, at + n), offset);
+    return n;
+  }
+
   /** Verifies and decrypts ciphertext || tag; null when authentication fails. */
   open(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null {
     this.#check(nonce, aad, sealed.length);
