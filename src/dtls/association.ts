@@ -11,7 +11,7 @@ import { NAMED_GROUP } from './extensions.js';
 import { matchesFingerprints } from './fingerprint.js';
 import { type FlightItem, MIN_MTU } from './flight.js';
 import { HANDSHAKE_TYPE, type HandshakeFragment, parseHandshakeFragments } from './handshake.js';
-import type { EcdheKeyPair } from './key-exchange.js';
+import { EcdheKeyPair } from './key-exchange.js';
 import {
   parseCertificateList,
 } from './messages.js';
@@ -148,6 +148,27 @@ export abstract class Association {
   }
 
   // ---------------------------------------------------------------- public API
+
+  /**
+   * Generates the ephemeral ECDHE key pair for our preferred group now, while the caller has
+   * nothing else to do (ICE still checking), so the flight that needs it does not wait for the
+   * scalar multiplication. Still one fresh key per handshake (RFC 8422 §5.10 "ephemeral"): it
+   * is consumed by this association's key exchange and never reused.
+   */
+  prepare(): void {
+    // Only before the key exchange: afterwards there is no handshake left to use it.
+    if (this.#preparedEcdhe || this.ecdhe || this.keys || this.isTerminal() || this.state === 'connected') return;
+    this.#preparedEcdhe = EcdheKeyPair.generate(this.policy.groups[0]);
+  }
+
+  #preparedEcdhe: EcdheKeyPair | undefined;
+
+  /** This handshake's ephemeral key pair for `group`: the prepared one if it matches, else a new one. */
+  protected takeEcdhe(group: number): EcdheKeyPair {
+    const prepared = this.#preparedEcdhe;
+    this.#preparedEcdhe = undefined;
+    return prepared && prepared.group === group ? prepared : EcdheKeyPair.generate(group);
+  }
 
   /** Client: sends the first ClientHello. Servers wait for input instead. */
   start(_now: number): void {
@@ -316,6 +337,7 @@ export abstract class Association {
       this.state = 'closed';
       this.stopTimers();
     }
+    this.#preparedEcdhe = undefined;
     this.releaseKeys();
   }
 

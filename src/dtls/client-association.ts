@@ -5,7 +5,6 @@ import { concatBytes } from './byte-writer.js';
 import { HandshakeFailure, misuse } from './errors.js';
 import type { FlightItem } from './flight.js';
 import { HANDSHAKE_TYPE } from './handshake.js';
-import { EcdheKeyPair } from './key-exchange.js';
 import {
   CLIENT_CERTIFICATE_TYPE,
   encodeCertificateList,
@@ -128,7 +127,7 @@ export class ClientAssociation extends Association {
     if (!this.peerPublicKey || !verifySignature(ske.signatureScheme, this.peerPublicKey, signed, ske.signature)) {
       throw new HandshakeFailure(ALERT.decrypt_error, 'ServerKeyExchange signature does not verify');
     }
-    this.ecdhe = EcdheKeyPair.generate(ske.params.namedGroup);
+    this.ecdhe = this.takeEcdhe(ske.params.namedGroup);
     this.peerEcdhePublic = ske.params.publicKey.slice();
   }
 

@@ -29,6 +29,15 @@ export class DtlsEndpoint {
     this.association.start(now);
   }
 
+  /**
+   * Optional: generates this handshake's ephemeral ECDHE key now (call it while idle, before
+   * the handshake) so the handshake flight does not compute it. The key is still fresh per
+   * association and used once.
+   */
+  prepare(): void {
+    this.association.prepare();
+  }
+
   /** Feeds one received UDP datagram. Never throws on network input. */
   handleInput(now: number, datagram: Uint8Array): void {
     checkNow(now);

@@ -6,7 +6,6 @@ import { CookieMinter } from './cookie.js';
 import { HandshakeFailure } from './errors.js';
 import type { FlightItem } from './flight.js';
 import { HANDSHAKE_TYPE, type HandshakeFragment } from './handshake.js';
-import { EcdheKeyPair } from './key-exchange.js';
 import {
   CLIENT_CERTIFICATE_TYPE,
   type ClientHello,
@@ -133,7 +132,7 @@ export class ServerAssociation extends Association {
     this.suite = n.suite;
     this.srtpProfile = n.srtpProfile;
     this.emsNegotiated = n.extendedMasterSecret;
-    this.ecdhe = EcdheKeyPair.generate(n.group);
+    this.ecdhe = this.takeEcdhe(n.group);
     this.clientRandom = ch.random.slice();
     crypto.getRandomValues(this.serverRandom);
     this.records.raiseEpoch0Sequence(r.sequence);

@@ -546,6 +546,9 @@ export class IceAgent {
       return;
     }
     this.handleFromPeer(now, bytes, from, { kind: 'socket', socket });
+    // A check this input made due (a triggered check, RFC 8445 §7.3.1.4) leaves with the
+    // response rather than a timer turn later; the pacing slot still bounds the rate (§14.2).
+    if (!this.lite && now >= this.nextCheckAt && this.hasCheckWork()) this.paceChecks(now);
   }
 
   handleTimeout(now: number): void {
@@ -572,16 +575,19 @@ export class IceAgent {
       r.turn.handleTimeout(now);
       this.drainTurn(now, r);
     }
-    if (!this.lite && now >= this.nextCheckAt) {
-      if (this.sendNextCheck(now)) {
-        this.lastCheckAt = now;
-        this.nextCheckAt = now + this.opts.pacing;
-      } else if (this.awaitingNomination()) {
-        // A valid pair waits for better ones; nominate it when the delay runs out.
-        this.nextCheckAt = Math.max(now + 1, this.firstValidAt + this.opts.nominationDelay);
-      } else this.nextCheckAt = Number.POSITIVE_INFINITY;
-    }
+    if (!this.lite && now >= this.nextCheckAt) this.paceChecks(now);
     this.checkConsent(now);
+  }
+
+  /** The pacing slot is open: send the next check, or say when the next one is due (RFC 8445 §6.1.4.2). */
+  private paceChecks(now: number): void {
+    if (this.sendNextCheck(now)) {
+      this.lastCheckAt = now;
+      this.nextCheckAt = now + this.opts.pacing;
+    } else if (this.awaitingNomination()) {
+      // A valid pair waits for better ones; nominate it when the delay runs out.
+      this.nextCheckAt = Math.max(now + 1, this.firstValidAt + this.opts.nominationDelay);
+    } else this.nextCheckAt = Number.POSITIVE_INFINITY;
   }
 
   pollTransmit(): IceTransmit | undefined {

@@ -73,6 +73,19 @@ const EARLY_MEDIA_BYTES = 1024 * 1024;
 /** NTP epoch (1900) to Unix epoch (1970) in seconds (RFC 3550 §4). */
 const NTP_UNIX_OFFSET = 2208988800;
 
+/**
+ * The detected runtime's adapter, loaded once per process: a dynamic import per connection
+ * costs a module-resolution round trip (through loader hooks, when any) before the first bind.
+ */
+let defaultAdapter: Promise<NetworkAdapter> | undefined;
+function detectedAdapter(): Promise<NetworkAdapter> {
+  defaultAdapter ??= loadAdapter().catch((e: unknown) => {
+    defaultAdapter = undefined;
+    throw e;
+  });
+  return defaultAdapter;
+}
+
 const CODEC_BY_MIME: Record<string, RtpCodecName> = {
   'audio/opus': 'opus',
   'video/vp8': 'vp8',
@@ -266,7 +279,7 @@ export class Connection implements PeerTransport {
   }
 
   async #bindAndGather(): Promise<void> {
-    const adapter = this.#adapter ?? (await loadAdapter());
+    const adapter = this.#adapter ?? (await detectedAdapter());
     this.#adapter = adapter;
     const addresses = this.#config.iceAddresses ?? defaultIceAddresses(adapter);
     let id = 1;
@@ -319,7 +332,22 @@ export class Connection implements PeerTransport {
       const errorText = tls ? `${u.scheme}: (TLS) servers are not supported; use turn: over UDP or TCP` : `${u.host} is not an IP address: omnirtc does not resolve ICE server host names; use an IP literal`;
       this.#listener.candidateError?.({ address: local?.address ?? '', port: local?.port ?? 0, url: u.url, errorCode: 701, errorText });
     }
+    this.#runDue();
     this.#pump();
+    this.#gathered = true;
+    this.#prepareDtls();
+  }
+
+  #gathered = false;
+
+  /**
+   * The DTLS handshake's ephemeral key is made once our sockets are bound and the first checks
+   * are out: the connection then waits for the peer's answers anyway, and the handshake
+   * flights no longer pay for it.
+   */
+  #prepareDtls(): void {
+    if (this.#closed || !this.#gathered || !this.#dtls || this.#dtlsStarted) return;
+    this.#guard(() => this.#dtls?.prepare());
   }
 
   setRemote(params: RemoteTransportParameters): void {
@@ -339,7 +367,9 @@ export class Connection implements PeerTransport {
       this.#listener.dtlsState('connecting');
       if (this.#iceConnected) this.#startDtls();
     }
+    this.#runDue();
     this.#pump();
+    if (first) this.#prepareDtls();
   }
 
   #addCandidate(c: Candidate): void {
@@ -356,7 +386,20 @@ export class Connection implements PeerTransport {
     if (this.#closed) return;
     if (candidate === null) this.#agent.addRemoteCandidate(null);
     else this.#addCandidate(candidate);
+    this.#runDue();
     this.#pump();
+  }
+
+  /**
+   * Set-up steps make work due at once (the first connectivity check once a remote candidate
+   * pairs with a gathered one): it runs now instead of a zero-delay timer later, which
+   * costs a millisecond or more per step. Only what is already due runs (RFC 8445 §14.2 pacing holds).
+   */
+  #runDue(): void {
+    if (this.#closed) return;
+    const at = this.#pollTimeout();
+    const now = this.#now();
+    if (at !== undefined && at <= now) this.#handleTimeout(now);
   }
 
   restartIce(ufrag: string, pwd: string): void {
