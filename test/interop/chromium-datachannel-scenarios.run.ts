@@ -362,7 +362,84 @@ async function scenarioMany(page: Page, pc: OmniPeerConnection): Promise<Record<
   const chrome = (await chromeSide) as { label: string; id: number; got: string[] }[];
   await until(() => labels.every((l) => tracked.get(l)![0].got.length >= 1), 20000, 'omnirtc: one message on every channel');
   const omni = labels.map((l) => ({ label: l, id: tracked.get(l)![0].dc.id, got: tracked.get(l)![0].got.slice() as string[] }));
-  return { omni, chrome };
+  // Then the opener closes all of them at once (many streams reset together, RFC 8831 §6.7).
+  if (opener === 'omni') for (const l of labels) tracked.get(l)![0].dc.close();
+  else
+    await page.evaluate((ls) => {
+      for (const l of ls) (window as unknown as PageWindow).chans[l][0].close();
+    }, labels);
+  const omniClosed = () => labels.filter((l) => tracked.get(l)![0].closed && tracked.get(l)![0].dc.readyState === 'closed').length;
+  await until(() => omniClosed() === MANY_CHANNELS, 20000, `omnirtc: ${MANY_CHANNELS} channels closed (${omniClosed()})`);
+  const chromeClosed = await page.evaluate(async (ls) => {
+    const w = window as unknown as PageWindow & { until: (c: () => boolean, ms: number, what: string) => Promise<unknown> };
+    // (No named local functions here: the transpiler would wrap them in a helper the page lacks.)
+    await w.until(() => ls.every((l) => w.chans[l][0].closedSeen && w.chans[l][0].readyState === 'closed'), 20000, 'chromium: all channels closed');
+    return ls.filter((l) => w.chans[l][0].closedSeen && w.chans[l][0].readyState === 'closed').length;
+  }, labels);
+  return { omni, chrome, omniClosed: omniClosed(), chromeClosed };
+}
+
+/**
+ * Data queued before close() is delivered before the channel closes (RFC 8831 §6.7: the
+ * stream is reset only after the outstanding data), from either side.
+ */
+async function scenarioCloseFlush(page: Page, pc: OmniPeerConnection): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  const count = 100;
+  const size = 10_000;
+  for (const closer of ['omni', 'chrome'] as const) {
+    const label = `flush-${closer}`;
+    const { omni } = await openPair(page, pc, label, {}, 0);
+    if (closer === 'omni') {
+      for (let i = 0; i < count; i++) omni.dc.send(bulkChunk(i, size, SEED_FROM_OMNI));
+      omni.dc.close();
+    }
+    const chrome = await page.evaluate(
+      async ([l, closes, n, sz, seed]) => {
+        const w = window as unknown as PageWindow & {
+          until: (c: () => boolean, ms: number, what: string) => Promise<unknown>;
+          bulkChunk: (k: number, n: number, s: number) => Uint8Array;
+        };
+        const dc = w.chans[l][0] as unknown as { send(d: unknown): void; close(): void; got: ArrayBuffer[]; closedSeen: boolean; readyState: string };
+        if (closes) {
+          for (let i = 0; i < n; i++) dc.send(w.bulkChunk(i, sz, seed));
+          dc.close();
+        }
+        await w.until(() => dc.closedSeen, 15000, `chromium ${l} closed`);
+        let intact = 0;
+        for (let i = 0; i < dc.got.length; i++) {
+          const a = new Uint8Array(dc.got[i]);
+          const b = w.bulkChunk(i, sz, seed);
+          if (a.length === b.length && a.every((v, k) => v === b[k])) intact++;
+        }
+        return { got: dc.got.length, intact, state: dc.readyState };
+      },
+      [label, closer === 'chrome', count, size, closer === 'chrome' ? SEED_FROM_CHROME : SEED_FROM_OMNI] as const,
+    );
+    await until(() => omni.closed, 15000, `omnirtc ${label} closed (state ${omni.dc.readyState})`);
+    let intact = 0;
+    omni.got.forEach((m, i) => {
+      if (Buffer.from(m as ArrayBuffer).equals(bulkChunk(i, size, SEED_FROM_CHROME))) intact++;
+    });
+    out[closer] = closer === 'omni' ? { delivered: chrome.got, intact: chrome.intact, omniState: omni.dc.readyState, chromeState: chrome.state } : { delivered: omni.got.length, intact, omniState: omni.dc.readyState, chromeState: chrome.state };
+  }
+  return { count, ...out };
+}
+
+/**
+ * Last: Chromium closes its RTCPeerConnection. omnirtc's channels still open must close
+ * (by the SCTP ABORT / DTLS close_notify that follows) and the connection must notice.
+ */
+async function scenarioPeerClose(page: Page, pc: OmniPeerConnection): Promise<Record<string, unknown>> {
+  const { omni } = await openPair(page, pc, 'last', {}, 0);
+  const t0 = Date.now();
+  await page.evaluate(() => (window as unknown as PageWindow).pc.close());
+  await until(() => omni.closed, 15000, `omnirtc channel closed after the peer's close() (state ${omni.dc.readyState}, connection ${pc.connectionState})`);
+  const closedMs = Date.now() - t0;
+  // W3C §5.5: DTLS close_notify closes the RTCDtlsTransport; connectionState stays
+  // 'connected' until ICE consent expires (RFC 7675), so it is not waited for here.
+  await until(() => pc.sctp?.transport.state === 'closed' && pc.sctp?.state === 'closed', 5000, `omnirtc DTLS/SCTP transports closed (${pc.sctp?.transport.state}/${pc.sctp?.state})`).catch(() => undefined);
+  return { channelState: omni.dc.readyState, closedMs, dtlsState: pc.sctp?.transport.state, sctpState: pc.sctp?.state };
 }
 
 /**
@@ -448,6 +525,9 @@ const SCENARIOS: [string, (page: Page, pc: OmniPeerConnection) => Promise<Record
   ['negotiated', scenarioNegotiated],
   ['many', scenarioMany],
   ['reopen', scenarioReopen],
+  ['closeflush', scenarioCloseFlush],
+  // Must stay last: it ends the peer connection.
+  ['peerclose', scenarioPeerClose],
 ];
 
 async function main(): Promise<void> {
@@ -461,6 +541,8 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = { role, opener };
   const timings: Record<string, number> = {};
   result.timings = timings;
+  /** Both peers still 'connected' just before 'peerclose' (or at the end without it). */
+  let connectedThroughout: boolean | undefined;
   try {
     const page = chrome.page;
     await page.addScriptTag({ content: DC_PAGE_SCRIPT });
@@ -470,6 +552,7 @@ async function main(): Promise<void> {
     timings.connect = Date.now() - t;
     for (const [name, run] of SCENARIOS) {
       if (only && !only.includes(name)) continue;
+      if (name === 'peerclose') connectedThroughout = pc.connectionState === 'connected' && (await page.evaluate(() => (window as unknown as PageWindow).pc.connectionState)) === 'connected';
       t = Date.now();
       try {
         result[name] = await run(page, pc);
@@ -478,8 +561,8 @@ async function main(): Promise<void> {
       }
       timings[name] = Date.now() - t;
     }
-    result.omniState = pc.connectionState;
-    result.chromeState = await page.evaluate(() => (window as unknown as PageWindow).pc.connectionState);
+    connectedThroughout ??= pc.connectionState === 'connected' && (await page.evaluate(() => (window as unknown as PageWindow).pc.connectionState)) === 'connected';
+    result.connectedThroughout = connectedThroughout;
   } finally {
     pc.close();
     await chrome.close();

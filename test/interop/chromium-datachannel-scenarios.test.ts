@@ -4,8 +4,9 @@ import { spawnInNamespace } from './chromium-harness';
 // (chromium-datachannel-scenarios.run.ts, one Chromium launch per case): 1000 messages each
 // way, 16 MiB each way checked by SHA-256 under bufferedamountlow flow control, a message of
 // exactly max-message-size each way (and one byte more refused), unordered
-// and maxRetransmits:0 channels, negotiated channels, 100 channels opened at once, and
-// close-then-reopen from either side. Every case runs with each side as SDP offerer, and
+// and maxRetransmits:0 channels, negotiated channels, 100 channels opened (and then closed)
+// at once, close-then-reopen from either side, data queued before close() delivered first,
+// and Chromium's pc.close() closing omnirtc's channel and transports. Every case runs with each side as SDP offerer, and
 // with each side creating the channels, so DCEP, stream id parity and both DTLS/SCTP
 // roles are exercised.
 
@@ -52,13 +53,14 @@ interface ScenarioResult {
   maxsize: { error?: string; omniMax: number; chromeMax: number; oversize: string; stateAfterOversize: string; toChrome: { bytes: number; messages: number; ok: boolean }; toOmni: { bytes: number; messages: number; ok: boolean } };
   partial: { error?: string; unordered: Exchange; rtx0: Exchange };
   negotiated: { error?: string } & Record<string, Exchange & { announcedRemotely: { omni: number; chrome: number } }>;
-  many: { error?: string; omni: { label: string; id: number; got: string[] }[]; chrome: { label: string; id: number; got: string[] }[] };
+  many: { error?: string; omni: { label: string; id: number; got: string[] }[]; chrome: { label: string; id: number; got: string[] }[]; omniClosed: number; chromeClosed: number };
+  closeflush: { error?: string; count: number } & Record<'omni' | 'chrome', { delivered: number; intact: number; omniState: string; chromeState: string }>;
+  peerclose: { error?: string; channelState: string; closedMs: number; dtlsState: string; sctpState: string };
   reopen: {
     error?: string;
     steps: { closer: string; idBefore: number; omniState: string; chromeState: string; reopened: { omniId: number; chromeId: number; omniGot: string[]; chromeGot: string[] } }[];
   };
-  omniState: string;
-  chromeState: string;
+  connectedThroughout: boolean;
 }
 
 const range = (n: number, f: (i: number) => string): string[] => Array.from({ length: n }, (_, i) => f(i));
@@ -133,6 +135,9 @@ function check(r: ScenarioResult): void {
     expect(o.got).toEqual([`from-chrome:${o.label}`]);
     expect(c.got).toEqual([`from-omni:${c.label}`]);
   }
+  // ... then the opener closes all 100 at once: every one reaches 'closed' on both sides.
+  expect(r.many.omniClosed).toBe(MANY_CHANNELS);
+  expect(r.many.chromeClosed).toBe(MANY_CHANNELS);
 
   // Close from omnirtc, then from Chromium: 'closed' on both sides, and a new channel
   // with the same label opens and carries a message each way.
@@ -146,8 +151,18 @@ function check(r: ScenarioResult): void {
     expect(s.reopened.chromeGot).toEqual([`again:o:${i + 1}`]);
   });
 
-  expect(r.omniState).toBe('connected');
-  expect(r.chromeState).toBe('connected');
+  // 100 messages of 10 kB sent right before close() all arrive intact before 'close', from
+  // either side (RFC 8831 §6.7).
+  expect(r.closeflush.error).toBeUndefined();
+  for (const closer of ['omni', 'chrome'] as const) {
+    expect(r.closeflush[closer]).toEqual({ delivered: r.closeflush.count, intact: r.closeflush.count, omniState: 'closed', chromeState: 'closed' });
+  }
+
+  expect(r.connectedThroughout).toBe(true);
+
+  // Chromium's pc.close() closes omnirtc's open channel and its DTLS and SCTP transports.
+  expect(r.peerclose.error).toBeUndefined();
+  expect(r.peerclose).toMatchObject({ channelState: 'closed', dtlsState: 'closed', sctpState: 'closed' });
 }
 
 // Each case takes about 4 s on this class of machine (launch ~0.5 s, 16 MiB each way ~2 s).
@@ -160,7 +175,7 @@ describe('Chromium interop: data channel scenarios (issue 8)', () => {
     ['chrome-offers', 'chrome'],
     ['omnirtc-offers', 'chrome'],
   ];
-  it.each(cases)('%s, channels created by %s: 1000 msgs, 16 MiB SHA-256, unordered/rtx0, negotiated, 100 channels, close+reopen', async (role, opener) => {
+  it.each(cases)('%s, channels created by %s: 1000 msgs, 16 MiB SHA-256, max size, unordered/rtx0, negotiated, 100 channels, close+reopen, close flush, peer close', async (role, opener) => {
     const r = (await spawnInNamespace('chromium-datachannel-scenarios.run.ts', [role, opener], 55000)) as ScenarioResult;
     expect(r.role).toBe(role);
     expect(r.opener).toBe(opener);
