@@ -45,7 +45,11 @@ export class EngineDriver {
       this.clear();
       return;
     }
-    if (this.timer !== undefined && at === this.armedFor) return;
+    // A timer already armed for the same or an earlier time stays: when it fires early,
+    // fire() finds nothing due and re-arms for the later deadline. A data channel at
+    // full speed moves its retransmission deadline on every SACK; re-arming each time
+    // cost a clearTimeout and a setTimeout per burst.
+    if (this.timer !== undefined && this.armedFor <= at) return;
     this.clear();
     this.armedFor = at;
     const delay = Math.max(0, at - this.now());
