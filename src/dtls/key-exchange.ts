@@ -1,8 +1,8 @@
 // Ephemeral ECDH for ECDHE suites (RFC 8422 §5.10; X25519 per RFC 8422 §5.11).
-import { x25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { DtlsError } from './errors.js';
 import { NAMED_GROUP } from './extensions.js';
+import { x25519, x25519PublicKey } from './x25519.js';
 
 export class EcdheKeyPair {
   private constructor(
@@ -14,8 +14,8 @@ export class EcdheKeyPair {
 
   static generate(group: number): EcdheKeyPair {
     if (group === NAMED_GROUP.x25519) {
-      const secret = x25519.utils.randomSecretKey();
-      return new EcdheKeyPair(group, secret, x25519.getPublicKey(secret));
+      const secret = crypto.getRandomValues(new Uint8Array(32));
+      return new EcdheKeyPair(group, secret, x25519PublicKey(secret));
     }
     if (group === NAMED_GROUP.secp256r1) {
       const secret = p256.utils.randomSecretKey();
@@ -29,8 +29,12 @@ export class EcdheKeyPair {
     try {
       if (this.group === NAMED_GROUP.x25519) {
         if (peerPublic.length !== 32) throw new Error('length');
-        // noble refuses low-order points, which would give an all-zero secret (RFC 7748 §6.1).
-        return x25519.getSharedSecret(this.secret, peerPublic);
+        const shared = x25519(this.secret, peerPublic);
+        // RFC 7748 §6.1: a low-order point gives the all-zero secret; refuse it.
+        let any = 0;
+        for (const b of shared) any |= b;
+        if (any === 0) throw new Error('low-order point');
+        return shared;
       }
       if (peerPublic.length !== 65 || peerPublic[0] !== 4) throw new Error('not an uncompressed point');
       return p256.getSharedSecret(this.secret, peerPublic, true).slice(1);
