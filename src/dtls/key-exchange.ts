@@ -1,8 +1,9 @@
 // Ephemeral ECDH for ECDHE suites (RFC 8422 §5.10; X25519 per RFC 8422 §5.11).
+import { x25519 as nobleX25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { DtlsError } from './errors.js';
 import { NAMED_GROUP } from './extensions.js';
-import { x25519, x25519PublicKey } from './x25519.js';
+import { x25519 } from './x25519.js';
 
 export class EcdheKeyPair {
   private constructor(
@@ -15,7 +16,8 @@ export class EcdheKeyPair {
   static generate(group: number): EcdheKeyPair {
     if (group === NAMED_GROUP.x25519) {
       const secret = crypto.getRandomValues(new Uint8Array(32));
-      return new EcdheKeyPair(group, secret, x25519PublicKey(secret));
+      // Fixed base: @noble/curves' precomputed tables beat a ladder here.
+      return new EcdheKeyPair(group, secret, nobleX25519.getPublicKey(secret));
     }
     if (group === NAMED_GROUP.secp256r1) {
       const secret = p256.utils.randomSecretKey();
