@@ -99,6 +99,28 @@ export class AesGcmKey {
     return io.slice(at, at + n);
   }
 
+  /**
+   * Like open, but writes the plaintext into `out` at `offset` (room for sealed.length - 16
+   * bytes needed). Returns the plaintext length, or -1 when authentication fails (then
+   * nothing is written).
+   */
+  openInto(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, out: Uint8Array, offset: number): number {
+    this.#check(nonce, aad, sealed.length);
+    if (sealed.length < TAG_LENGTH) return -1;
+    if (!(offset >= 0 && offset + sealed.length - TAG_LENGTH <= out.length)) {
+      throw new DOMException('AES-GCM output buffer too small for the plaintext', 'OperationError');
+    }
+    const io = this.#io;
+    io.set(nonce, 0);
+    io.set(aad, DATA_OFFSET);
+    const at = DATA_OFFSET + aad.length;
+    io.set(sealed, at);
+    const n = this.#fns.gcmOpen(this.#handle, aad.length, sealed.length);
+    if (n < 0) return -1;
+    out.set(io.subarray(at, at + n), offset);
+    return n;
+  }
+
   /** Wipes the key and frees its slot; the object is unusable afterwards. */
   dispose(): void {
     if (this.#handle < 0) return;
