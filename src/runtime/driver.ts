@@ -19,10 +19,12 @@ export interface DriverOptions {
 
 type TimerHandle = ReturnType<typeof setTimeout>;
 
-// Node and Bun run setImmediate callbacks after the poll phase's I/O callbacks; Deno and
-// browsers have no setImmediate, where a zero timeout is the nearest equivalent.
+// Node and Bun run setImmediate callbacks after the poll phase's I/O callbacks. Deno and
+// browsers have no setImmediate, and a zero timeout may be clamped to milliseconds there:
+// a microtask (drained right after the datagram's callback, i.e. no batching) keeps the
+// latency of before.
 const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
-const defer: (fn: () => void) => void = immediate ? (fn) => void immediate(fn) : (fn) => void setTimeout(fn, 0);
+const defer: (fn: () => void) => void = immediate ? (fn) => void immediate(fn) : (fn) => queueMicrotask(fn);
 
 export class EngineDriver {
   private timer?: TimerHandle;
