@@ -556,8 +556,14 @@ export class Connection implements PeerTransport {
     const dtls = this.#dtls;
     if (!dtls) return;
     const sctp = this.#sctpManager;
-    // RFC 8261 §5: one SCTP packet per DTLS record.
-    if (sctp && this.#sctpStarted && dtls.connectionState === 'connected') for (let p = sctp.pollTransmit(); p; p = sctp.pollTransmit()) dtls.send(p);
+    // RFC 8261 §5: one SCTP packet per DTLS record. Each record goes on at once: a window
+    // opening wide can release more packets than the DTLS endpoint's bounded queue holds.
+    if (sctp && this.#sctpStarted && dtls.connectionState === 'connected') {
+      for (let p = sctp.pollTransmit(); p; p = sctp.pollTransmit()) {
+        dtls.send(p);
+        for (let b = dtls.pollTransmit(); b; b = dtls.pollTransmit()) this.#agent.send(b);
+      }
+    }
     for (let b = dtls.pollTransmit(); b; b = dtls.pollTransmit()) this.#agent.send(b);
   }
 
