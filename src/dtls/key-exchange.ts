@@ -3,7 +3,6 @@ import { x25519 as nobleX25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { DtlsError } from './errors.js';
 import { NAMED_GROUP } from './extensions.js';
-import { x25519 } from './x25519.js';
 
 export class EcdheKeyPair {
   private constructor(
@@ -16,7 +15,6 @@ export class EcdheKeyPair {
   static generate(group: number): EcdheKeyPair {
     if (group === NAMED_GROUP.x25519) {
       const secret = crypto.getRandomValues(new Uint8Array(32));
-      // Fixed base: @noble/curves' precomputed tables beat a ladder here.
       return new EcdheKeyPair(group, secret, nobleX25519.getPublicKey(secret));
     }
     if (group === NAMED_GROUP.secp256r1) {
@@ -31,7 +29,7 @@ export class EcdheKeyPair {
     try {
       if (this.group === NAMED_GROUP.x25519) {
         if (peerPublic.length !== 32) throw new Error('length');
-        const shared = x25519(this.secret, peerPublic);
+        const shared = nobleX25519.getSharedSecret(this.secret, peerPublic);
         // RFC 7748 §6.1: a low-order point gives the all-zero secret; refuse it.
         let any = 0;
         for (const b of shared) any |= b;
