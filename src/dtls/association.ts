@@ -687,6 +687,9 @@ export abstract class Association {
       beforeConnected?.();
       this.state = 'connected';
       this.handshakeDeadline = undefined;
+      // Both Finished messages are checked: the transcript is never hashed again (a later
+      // handshake message is a repeat or a refused renegotiation), so its copies go now.
+      this.transcript.clear();
       this.emit({ type: 'connected', cipherSuite: this.suite!.name, srtpProfile: this.srtpProfile?.name, group: this.group!, peerCertificate: this.peerCertificate });
       for (const d of this.earlyApplicationData) {
         this.stats.applicationRecordsReceived++;
