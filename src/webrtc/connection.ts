@@ -25,6 +25,7 @@ import type { DataChannelHub } from './rtc-data-channel.js';
 import type { FrameDepacketizer, ReceiverFeedback, RTCRtpReceiver } from './rtc-rtp-receiver.js';
 import type { RTCRtpSender } from './rtc-rtp-sender.js';
 import { readHeaderExtensions } from './rtp-rewrite.js';
+import { TransportCcSender } from './transport-cc-sender.js';
 
 /** Counters of the connection: input dropped by reason (DESIGN.md "Bad input"), feedback sent and received. */
 export interface ConnectionCounters {
@@ -165,6 +166,8 @@ export class Connection implements PeerTransport {
   #twccCount = 0;
   #nextTwccAt = 0;
   #activeSsrcs = new Set<number>();
+  /** Our transport-wide sequence counter and send history: one per BUNDLE transport (draft §2). */
+  readonly transportCcSender = new TransportCcSender(() => this.#now());
   readonly counters: ConnectionCounters = {
     datagramsReceived: 0,
     unknownFirstByte: 0,
@@ -706,7 +709,9 @@ export class Connection implements PeerTransport {
   }
 
   #updateSendPaths(): void {
-    const path = this.#srtpOut ? { sendRtp: (p: Uint8Array) => this.#sendSrtp(p), sendRtcp: (p: Uint8Array) => this.#sendSrtcp(p) } : null;
+    const path = this.#srtpOut
+      ? { sendRtp: (p: Uint8Array) => this.#sendSrtp(p), sendRtcp: (p: Uint8Array) => this.#sendSrtcp(p), now: () => this.#now(), transportCc: this.transportCcSender }
+      : null;
     for (const t of this.#bindings) {
       for (const s of t.senders) s.setSendPath(path, path !== null && s.transport !== null && !s.stopped);
     }
@@ -918,11 +923,26 @@ export class Connection implements PeerTransport {
           break;
         case 'remb':
           for (const s of this.#senders()) if (p.ssrcs.includes(s.ssrc)) s.remoteEstimatedBitrate = p.bitrate;
+          this.#remb = p.bitrate;
+          break;
+        case 'twcc':
+          this.transportCcSender.handleFeedback(p);
           break;
         default:
           break;
       }
     }
+  }
+
+  /** The latest REMB value from the peer, whatever SSRCs it named. */
+  #remb: number | undefined;
+
+  /**
+   * W3C candidate-pair availableOutgoingBitrate: the delivery rate measured from transport-cc
+   * feedback, else the peer's latest REMB, else undefined.
+   */
+  get availableOutgoingBitrate(): number | undefined {
+    return this.transportCcSender.deliveryRate ?? this.#remb;
   }
 
   #onReportBlocks(blocks: { ssrc: number; fractionLost: number; packetsLost: number; jitter: number; lastSenderReport: number; delaySinceLastSenderReport: number }[]): void {

@@ -1,6 +1,7 @@
 // Media that flows through tracks in omnirtc's server-side media API (DESIGN.md "Public
 // API"): RTP packets and encoded frames, and the sink interface a sender implements.
 import type { RTCRtpCodecParameters } from './capabilities.js';
+import type { TransportCcSender } from './transport-cc-sender.js';
 
 /** One RTP packet (plaintext, full header) with the fields the API exposes. */
 export interface MediaRtpPacket {
@@ -53,4 +54,8 @@ export function readRtpHeader(bytes: Uint8Array): Omit<MediaRtpPacket, 'bytes' |
 export interface RtpSendPath {
   sendRtp(packet: Uint8Array): void;
   sendRtcp(packet: Uint8Array): void;
+  /** The transport's monotonic clock in ms (sliding windows such as maxBitrate enforcement). */
+  now?(): number;
+  /** The BUNDLE transport's transport-wide sequence counter and abs-send-time stamper. */
+  transportCc?: TransportCcSender;
 }

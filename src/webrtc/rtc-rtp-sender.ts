@@ -7,7 +7,9 @@ import { domError } from './errors.js';
 import { KeyFrameRequestEvent, type MediaStreamTrack } from './media-stream-track.js';
 import type { EncodedFrameInit, MediaRtpPacket, RtpSendPath, TrackSink } from './media-types.js';
 import type { RTCDtlsTransport } from './rtc-transports.js';
+import { ABS_SEND_TIME_BYTES } from './abs-send-time.js';
 import { type HeaderExtensionValue, rewriteRtp, rtpPayloadOffset } from './rtp-rewrite.js';
+import { extensionDataOffset, type StampOffsets } from './transport-cc-sender.js';
 
 export interface RTCRtpEncodingParameters {
   rid?: string;
@@ -40,6 +42,9 @@ export type FramePacketizer = (frame: EncodedFrameInit, codec: CodecSpec, ssrc: 
 
 /** Packets kept for retransmission: about 1 s of 2.5 Mbit/s video. */
 const RTX_BUFFER = 512;
+/** maxBitrate is enforced over this sliding window, remembered as at most this many frames. */
+const RATE_WINDOW_MS = 1000;
+const RATE_WINDOW_FRAMES = 256;
 
 function randomUint32(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0];
@@ -62,14 +67,27 @@ export class RTCRtpSender {
   #seq = randomUint32() & 0xffff;
   #rtxSeq = randomUint32() & 0xffff;
   readonly #history = new Map<number, Uint8Array>();
+  /** Negotiated ids of the per-packet extensions (placeholders written here, values by the transport). */
+  #twccId: number | undefined;
+  #absSendTimeId: number | undefined;
+  /** Frames sent through writeFrame in the maxBitrate window: send time and RTP bytes, a ring. */
+  #windowAt: Float64Array | null = null;
+  #windowBytes: Uint32Array | null = null;
+  #windowHead = 0;
+  #windowCount = 0;
+  /** A delta frame was dropped for maxBitrate: later delta frames reference it, so they wait for a keyframe. */
+  #awaitingKeyframe = false;
   /** Set by the connection: turns frames into RTP payload packets for a codec. */
   packetizer: FramePacketizer | null = null;
   /** The RTCDtlsTransport, once negotiated (W3C §5.2). */
   transport: RTCDtlsTransport | null = null;
-  readonly stats = { packetsSent: 0, bytesSent: 0, headerBytesSent: 0, retransmittedPacketsSent: 0, retransmittedBytesSent: 0, nackCount: 0, pliCount: 0, firCount: 0, framesSent: 0, keyFramesEncoded: 0, packetsDropped: 0, lastSenderReportRtpTimestamp: 0, lastRtpTimestamp: 0, lastPacketSentAt: 0 };
+  readonly stats = { packetsSent: 0, bytesSent: 0, headerBytesSent: 0, retransmittedPacketsSent: 0, retransmittedBytesSent: 0, nackCount: 0, pliCount: 0, firCount: 0, framesSent: 0, keyFramesEncoded: 0, packetsDropped: 0, framesDroppedForMaxBitrate: 0, lastSenderReportRtpTimestamp: 0, lastRtpTimestamp: 0, lastPacketSentAt: 0 };
   /** From the peer's RTCP RR/SR report block about this sender (RFC 3550 §6.4.1); RTT in seconds. */
   remoteReport: { fractionLost: number; packetsLost: number; jitter: number; roundTripTime: number | undefined } | null = null;
-  /** REMB from the peer, bits per second. */
+  /**
+   * The peer's receiver-estimated maximum bitrate for this sender's SSRC, bits per second
+   * (REMB, draft-alvestrand-rmcat-remb-03), or null before any; set as REMB arrives.
+   */
   remoteEstimatedBitrate: number | null = null;
   /** Called when replaceTrack/setStreams need a renegotiation check. */
   onNegotiationNeeded: (() => void) | null = null;
@@ -177,6 +195,8 @@ export class RTCRtpSender {
 
   setNegotiated(n: NegotiatedSend | null): void {
     this.#negotiated = n;
+    this.#twccId = n?.extensions.find((e) => e.uri === EXT.transportCc)?.id;
+    this.#absSendTimeId = n?.extensions.find((e) => e.uri === EXT.absSendTime)?.id;
   }
 
   /** Starts or stops sending (direction and transport both allow it). */
@@ -207,7 +227,26 @@ export class RTCRtpSender {
       // RFC 9143 §9.2: the MID extension lets the peer route packets before it knows our SSRC.
       if (e.uri === EXT.mid) out.push({ id: e.id, data: new TextEncoder().encode(n.mid) });
     }
+    // Room for the per-packet values, written in place just before SRTP (see #send).
+    if (this.#twccId !== undefined) out.push({ id: this.#twccId, data: new Uint8Array(2) });
+    if (this.#absSendTimeId !== undefined) out.push({ id: this.#absSendTimeId, data: new Uint8Array(ABS_SEND_TIME_BYTES) });
     return out;
+  }
+
+  /**
+   * Every packet leaves here: the transport-wide sequence number (one counter per BUNDLE
+   * transport, draft-holmer-rmcat-transport-wide-cc-extensions-01 §2, retransmissions
+   * included) and abs-send-time are stamped in place, then the connection protects it.
+   */
+  #send(path: RtpSendPath, packet: Uint8Array): void {
+    const stamper = path.transportCc;
+    if (stamper && (this.#twccId !== undefined || this.#absSendTimeId !== undefined)) {
+      const at: StampOffsets = {};
+      if (this.#twccId !== undefined) at.transportCc = extensionDataOffset(packet, this.#twccId, 2);
+      if (this.#absSendTimeId !== undefined) at.absSendTime = extensionDataOffset(packet, this.#absSendTimeId, ABS_SEND_TIME_BYTES);
+      stamper.stamp(packet, at);
+    }
+    path.sendRtp(packet);
   }
 
   #writeRtp(packet: MediaRtpPacket): void {
@@ -238,7 +277,7 @@ export class RTCRtpSender {
     this.stats.bytesSent += out.length - payloadAt;
     this.stats.headerBytesSent += payloadAt;
     this.stats.lastRtpTimestamp = timestamp >>> 0;
-    this.#sendPath?.sendRtp(out);
+    if (this.#sendPath) this.#send(this.#sendPath, out);
   }
 
   #writeFrame(frame: EncodedFrameInit): void {
@@ -253,13 +292,64 @@ export class RTCRtpSender {
       return;
     }
     const ext = this.#extensions();
+    const outs: Uint8Array[] = [];
+    let bytes = 0;
     for (const p of packets) {
+      const out = rewriteRtp(p, { ssrc: this.ssrc, payloadType: codec.payloadType, sequenceNumber: 0, extensions: ext });
+      if (!out) continue;
+      outs.push(out);
+      bytes += out.length;
+    }
+    if (this.#overMaxBitrate(frame, bytes)) {
+      this.stats.framesDroppedForMaxBitrate++;
+      return;
+    }
+    for (const out of outs) {
       this.#seq = (this.#seq + 1) & 0xffff;
-      const out = rewriteRtp(p, { ssrc: this.ssrc, payloadType: codec.payloadType, sequenceNumber: this.#seq, extensions: ext });
-      if (out) this.#transmit(out, frame.timestamp);
+      out[2] = this.#seq >> 8;
+      out[3] = this.#seq & 0xff;
+      this.#transmit(out, frame.timestamp);
     }
     this.stats.framesSent++;
     if (frame.keyframe) this.stats.keyFramesEncoded++;
+  }
+
+  /**
+   * encodings[0].maxBitrate for writeFrame (W3C §5.2 leaves the means to the sender): a frame
+   * that would lift the RTP bytes sent in the last second above maxBitrate is dropped, unless
+   * it is a keyframe; after a dropped video delta frame the following delta frames are dropped
+   * too until the next keyframe, since they reference the missing one. Opus frames are
+   * independent and dropped one by one. Records the frame when it is sent.
+   */
+  #overMaxBitrate(frame: EncodedFrameInit, bytes: number): boolean {
+    const max = this.#encodings[0]?.maxBitrate;
+    const now = this.#sendPath?.now?.();
+    const keyframe = frame.keyframe === true;
+    if (keyframe || max === undefined) this.#awaitingKeyframe = false;
+    // The window is kept only while a limit is set (no cost otherwise).
+    if (max === undefined || now === undefined) return false;
+    if (!keyframe) {
+      if (this.#awaitingKeyframe && this.kind === 'video') return true;
+      let sent = 0;
+      for (let j = 0; j < this.#windowCount; j++) {
+        const k = (this.#windowHead - 1 - j + RATE_WINDOW_FRAMES) % RATE_WINDOW_FRAMES;
+        if ((this.#windowAt as Float64Array)[k] <= now - RATE_WINDOW_MS) break;
+        sent += (this.#windowBytes as Uint32Array)[k];
+      }
+      if ((sent + bytes) * 8 > (max * RATE_WINDOW_MS) / 1000) {
+        if (this.kind === 'video') this.#awaitingKeyframe = true;
+        return true;
+      }
+    }
+    if (!this.#windowAt) {
+      this.#windowAt = new Float64Array(RATE_WINDOW_FRAMES);
+      this.#windowBytes = new Uint32Array(RATE_WINDOW_FRAMES);
+    }
+    (this.#windowAt as Float64Array)[this.#windowHead] = now;
+    (this.#windowBytes as Uint32Array)[this.#windowHead] = bytes;
+    this.#windowHead = (this.#windowHead + 1) % RATE_WINDOW_FRAMES;
+    if (this.#windowCount < RATE_WINDOW_FRAMES) this.#windowCount++;
+    return false;
   }
 
   /** RFC 4585 §6.2.1 Generic NACK: resend what is still buffered (as RTX when negotiated, RFC 4588 §4). */
@@ -288,7 +378,7 @@ export class RTCRtpSender {
       if (!out) continue;
       this.stats.retransmittedPacketsSent++;
       this.stats.retransmittedBytesSent += out.length;
-      path.sendRtp(out);
+      this.#send(path, out);
     }
   }
 

@@ -77,7 +77,11 @@ export function buildStatsReport(src: StatsSources, filter?: { sender?: RTCRtpSe
       const isSelected = selected !== undefined && candKey(selected.local) === candKey(p.local) && candKey(selected.remote) === candKey(p.remote);
       if (isSelected) selectedId = id;
       if (!filter) {
-        add({ id, type: 'candidate-pair', timestamp, transportId: 'T01', localCandidateId: local.get(candKey(p.local)), remoteCandidateId: remote.get(candKey(p.remote)), state: p.state, nominated: p.nominated, selected: isSelected });
+        const bitrate = isSelected ? conn.availableOutgoingBitrate : undefined;
+        add({
+          id, type: 'candidate-pair', timestamp, transportId: 'T01', localCandidateId: local.get(candKey(p.local)), remoteCandidateId: remote.get(candKey(p.remote)), state: p.state, nominated: p.nominated, selected: isSelected,
+          ...(bitrate !== undefined ? { availableOutgoingBitrate: bitrate } : {}),
+        });
       }
     });
     if (!filter) {
@@ -102,6 +106,7 @@ export function buildStatsReport(src: StatsSources, filter?: { sender?: RTCRtpSe
         // "Bad input"), by engine and reason, and the connection's feedback counters.
         omnirtcCounters: {
           connection: { ...conn.counters },
+          transportCc: { ...conn.transportCcSender.stats },
           ice: { ...conn.iceStats },
           dtls: dtlsStats?.dropped ?? null,
           srtpInbound: srtp.inbound?.dropped ?? null,
@@ -148,6 +153,7 @@ export function buildStatsReport(src: StatsSources, filter?: { sender?: RTCRtpSe
         framesSent: s.framesSent,
         keyFramesEncoded: s.keyFramesEncoded,
         active: sender.encodings[0]?.active !== false,
+        ...(sender.encodings[0]?.maxBitrate !== undefined ? { omnirtcFramesDroppedForMaxBitrate: s.framesDroppedForMaxBitrate } : {}),
         packetsDropped: s.packetsDropped,
         remoteId: sender.remoteReport ? `RI-${sender.ssrc}` : undefined,
       });

@@ -1,0 +1,167 @@
+// The sending half of transport-wide congestion control
+// (draft-holmer-rmcat-transport-wide-cc-extensions-01): one 16-bit wrapping sequence number
+// for every RTP packet on the BUNDLE transport (§2: all streams of the transport share it,
+// retransmissions included), written in place into the packet's transport-cc header
+// extension just before SRTP protection; abs-send-time is written at the same moment. A
+// bounded history (sequence → send time, size) turns the peer's feedback (§3.1) into
+// delivered/lost counts and a delivery-rate estimate for getStats.
+import type { TransportCc } from '../rtp/index.js';
+import { writeAbsSendTime } from './abs-send-time.js';
+import { readHeaderExtensions } from './rtp-rewrite.js';
+
+/** Sent packets remembered for feedback: a power of two, about 1.5 s of 2.5 Mbit/s video. */
+const HISTORY = 2048;
+/** Feedback samples kept for the rate estimate, and the window they cover. */
+const RATE_SAMPLES = 64;
+const RATE_WINDOW_MS = 1000;
+/** A span shorter than this gives no estimate (one burst says nothing about the rate). */
+const MIN_RATE_SPAN_MS = 20;
+
+const enum Status {
+  Free = 0,
+  Sent = 1,
+  Lost = 2,
+  Received = 3,
+}
+
+/** Where, in one packet, the per-packet extension values go (byte offsets of their data). */
+export interface StampOffsets {
+  transportCc?: number;
+  absSendTime?: number;
+}
+
+/** Byte offset of extension `id`'s data inside `packet`, or undefined when absent or too short. */
+export function extensionDataOffset(packet: Uint8Array, id: number, minLength: number): number | undefined {
+  for (const e of readHeaderExtensions(packet)) {
+    if (e.id === id) return e.data.length >= minLength ? e.data.byteOffset - packet.byteOffset : undefined;
+  }
+  return undefined;
+}
+
+export interface TransportCcSenderStats {
+  /** Packets given a transport-wide sequence number. */
+  packetsStamped: number;
+  /** Transport-cc feedback messages received. */
+  feedbackReceived: number;
+  /** Packets the peer reported as received / as lost (a later "received" undoes a "lost"). */
+  packetsReportedReceived: number;
+  packetsReportedLost: number;
+  /** Feedback entries for sequence numbers no longer (or never) in the history. */
+  feedbackUnknownPackets: number;
+}
+
+export class TransportCcSender {
+  readonly #now: () => number;
+  #next: number;
+  // Allocated on the first stamped packet: an idle or data-only connection pays nothing.
+  #sendTimes: Float64Array | null = null;
+  #sizes: Uint16Array | null = null;
+  #seqs: Int32Array | null = null;
+  #status: Uint8Array | null = null;
+  // Ring of feedback samples: bytes the peer confirmed, and the send-time span they cover.
+  readonly #rateBytes = new Float64Array(RATE_SAMPLES);
+  readonly #rateFirstSend = new Float64Array(RATE_SAMPLES);
+  readonly #rateLastSend = new Float64Array(RATE_SAMPLES);
+  #rateCount = 0;
+  #rateHead = 0;
+  readonly stats: TransportCcSenderStats = { packetsStamped: 0, feedbackReceived: 0, packetsReportedReceived: 0, packetsReportedLost: 0, feedbackUnknownPackets: 0 };
+
+  /** `now`: the connection's monotonic clock in ms; `firstSequence` for tests (default 0, as libwebrtc starts). */
+  constructor(now: () => number, firstSequence = 0) {
+    this.#now = now;
+    this.#next = firstSequence & 0xffff;
+  }
+
+  /** The sequence number the next stamped packet gets. */
+  get nextSequenceNumber(): number {
+    return this.#next;
+  }
+
+  /**
+   * Writes the next transport-wide sequence number and/or abs-send-time into `packet` in
+   * place (the caller protects it with SRTP right after), and records it for feedback.
+   */
+  stamp(packet: Uint8Array, at: StampOffsets): void {
+    const now = this.#now();
+    if (at.absSendTime !== undefined) writeAbsSendTime(packet, at.absSendTime, now);
+    const o = at.transportCc;
+    if (o === undefined) return;
+    const seq = this.#next;
+    this.#next = (seq + 1) & 0xffff;
+    packet[o] = seq >> 8;
+    packet[o + 1] = seq & 0xff;
+    this.stats.packetsStamped++;
+    if (!this.#seqs) {
+      this.#sendTimes = new Float64Array(HISTORY);
+      this.#sizes = new Uint16Array(HISTORY);
+      this.#seqs = new Int32Array(HISTORY).fill(-1);
+      this.#status = new Uint8Array(HISTORY);
+    }
+    const i = seq & (HISTORY - 1);
+    (this.#sendTimes as Float64Array)[i] = now;
+    (this.#sizes as Uint16Array)[i] = Math.min(packet.length, 0xffff);
+    this.#seqs[i] = seq;
+    (this.#status as Uint8Array)[i] = Status.Sent;
+  }
+
+  /** Feedback from the peer (§3.1): counts, and one delivery-rate sample from what it confirms. */
+  handleFeedback(fb: TransportCc): void {
+    this.stats.feedbackReceived++;
+    const seqs = this.#seqs;
+    const status = this.#status;
+    const times = this.#sendTimes;
+    const sizes = this.#sizes;
+    let bytes = 0;
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const p of fb.packets) {
+      const seq = p.sequenceNumber & 0xffff;
+      const i = seq & (HISTORY - 1);
+      if (!seqs || !status || !times || !sizes || seqs[i] !== seq || status[i] === Status.Free) {
+        this.stats.feedbackUnknownPackets++;
+        continue;
+      }
+      const was = status[i];
+      if (p.received) {
+        if (was === Status.Received) continue; // reported twice: counted once
+        if (was === Status.Lost) this.stats.packetsReportedLost--;
+        status[i] = Status.Received;
+        this.stats.packetsReportedReceived++;
+        bytes += sizes[i];
+        if (times[i] < first) first = times[i];
+        if (times[i] > last) last = times[i];
+      } else if (was === Status.Sent) {
+        status[i] = Status.Lost;
+        this.stats.packetsReportedLost++;
+      }
+    }
+    if (bytes === 0) return;
+    const k = this.#rateHead;
+    this.#rateBytes[k] = bytes;
+    this.#rateFirstSend[k] = first;
+    this.#rateLastSend[k] = last;
+    this.#rateHead = (k + 1) % RATE_SAMPLES;
+    if (this.#rateCount < RATE_SAMPLES) this.#rateCount++;
+  }
+
+  /**
+   * Bits per second the peer confirmed receiving, over the packets sent in the last second
+   * before the newest confirmed one: a measured delivery rate (what got through), not a
+   * capacity probe. Undefined until feedback spanning at least 20 ms of sending arrived.
+   */
+  get deliveryRate(): number | undefined {
+    if (this.#rateCount === 0) return undefined;
+    let newest = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < this.#rateCount; j++) if (this.#rateLastSend[j] > newest) newest = this.#rateLastSend[j];
+    let bytes = 0;
+    let oldest = newest;
+    for (let j = 0; j < this.#rateCount; j++) {
+      if (this.#rateLastSend[j] <= newest - RATE_WINDOW_MS) continue;
+      bytes += this.#rateBytes[j];
+      if (this.#rateFirstSend[j] < oldest) oldest = this.#rateFirstSend[j];
+    }
+    const span = Math.min(newest - oldest, RATE_WINDOW_MS);
+    if (span < MIN_RATE_SPAN_MS) return undefined;
+    return Math.round((bytes * 8 * 1000) / span);
+  }
+}
