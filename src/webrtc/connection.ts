@@ -4,7 +4,7 @@
 // extension, then SSRC, then payload type (RFC 9143 §9.2), RTCP feedback both ways
 // (RFC 3550 SR/RR/SDES/BYE, RFC 4585 NACK/PLI, RFC 5104 FIR), and SCTP for data channels.
 // One timer per connection (src/runtime/driver.ts) drives every engine.
-import { DtlsEndpoint, type DtlsEvent } from '../dtls/index.js';
+import { DtlsEndpoint, type DtlsEvent, type DtlsSrtpKeys } from '../dtls/index.js';
 import { IceAgent, type IceCandidate, type IceEvent, type IceTurnServer } from '../ice/index.js';
 import { createDepacketizer, createPacketizer, isRtcp, parseRtcp, serializeRtcp } from '../rtp/index.js';
 import type { Packetizer, RtcpPacket, RtpCodecName } from '../rtp/index.js';
@@ -14,7 +14,7 @@ import { type NetworkAdapter, type TcpConnection, type UdpSocket, bindUdpInRange
 import { SctpAssociation } from '../sctp/association.js';
 import { DataChannelManager } from '../sctp/dcep/channel-manager.js';
 import type { Candidate } from '../sdp/candidate.js';
-import { SrtpContext, type SrtpProfile } from '../srtp/index.js';
+import { SrtpContext, type SrtpContextStats, type SrtpProfile } from '../srtp/index.js';
 import { ipFamily } from '../stun/address.js';
 import { EXT } from './capabilities.js';
 import type { NormalizedConfiguration } from './configuration.js';
@@ -147,6 +147,13 @@ export class Connection implements PeerTransport {
   #srtpOut: SrtpContext | null = null;
   #srtpIn: SrtpContext | null = null;
   #srtpProfile: string | undefined;
+  /**
+   * DTLS-SRTP keys not expanded yet. The two contexts cost 2 × 9.3 KiB of WebAssembly memory
+   * per connection, which a data-channel-only session never uses: they are made when media
+   * is negotiated or SRTP/SRTCP arrives (#keySrtp), and until then no RTCP is due either
+   * (with no sender and no receiver there is nothing to report, RFC 3550 §6.4).
+   */
+  #srtpKeys: { profile: SrtpProfile; keys: DtlsSrtpKeys } | null = null;
   #remote: RemoteTransportParameters | null = null;
   #bindings: MediaBinding[] = [];
   #sctp: { mid: string; remotePort: number; maxMessageSize: number } | null = null;
@@ -251,6 +258,7 @@ export class Connection implements PeerTransport {
     return this.#dtls;
   }
   get srtpStats(): { inbound: ReturnType<SrtpContext['getStats']> | null; outbound: ReturnType<SrtpContext['getStats']> | null } {
+    if (this.#srtpKeys) return { inbound: unusedSrtpStats(), outbound: unusedSrtpStats() };
     return { inbound: this.#srtpIn?.getStats() ?? null, outbound: this.#srtpOut?.getStats() ?? null };
   }
   get candidatePairs(): IceAgent['candidatePairs'] {
@@ -419,6 +427,7 @@ export class Connection implements PeerTransport {
     const now = new Set(bindings.flatMap((b) => b.senders.filter((x) => x.transport !== null && !x.stopped).map((x) => x.ssrc)));
     const gone = [...before].filter((ssrc) => !now.has(ssrc));
     this.#activeSsrcs = now;
+    if (bindings.length > 0) this.#keySrtp();
     if (gone.length > 0 && this.#srtpOut) this.#sendRtcp([{ type: 'bye', ssrcs: gone.slice(0, 31) }]);
     this.#bindings = bindings;
     this.#sctp = sctp;
@@ -477,6 +486,7 @@ export class Connection implements PeerTransport {
     this.#srtpOut?.dispose();
     this.#srtpIn = null;
     this.#srtpOut = null;
+    this.#srtpKeys = null;
     this.#dtls?.dispose();
   }
 
@@ -664,12 +674,10 @@ export class Connection implements PeerTransport {
         this.peerCertificate = e.peerCertificate;
         const dtls = this.#dtls;
         if (e.srtpProfile && dtls) {
-          const keys = dtls.srtpKeys();
           const profile = e.srtpProfile as SrtpProfile;
           this.#srtpProfile = profile;
-          this.#srtpOut = new SrtpContext({ profile, masterKey: keys.outbound.masterKey, masterSalt: keys.outbound.masterSalt });
-          this.#srtpIn = new SrtpContext({ profile, masterKey: keys.inbound.masterKey, masterSalt: keys.inbound.masterSalt });
-          this.#nextRtcpAt = this.#now() + 200;
+          this.#srtpKeys = { profile, keys: dtls.srtpKeys() };
+          if (this.#bindings.length > 0 || this.#early.length > 0) this.#keySrtp();
         }
         this.#listener.dtlsState('connected');
         this.#updateSendPaths();
@@ -757,6 +765,19 @@ export class Connection implements PeerTransport {
   /** SRTP/SRTCP that arrived before our DTLS finished (the peer finished first): replayed once keys exist. */
   readonly #early: Uint8Array[] = [];
 
+  /** Expands the pending DTLS-SRTP keys into the two contexts (once); the inbound context, or null before DTLS is up. */
+  #keySrtp(): SrtpContext | null {
+    const pending = this.#srtpKeys;
+    if (pending && !this.#closed) {
+      this.#srtpKeys = null;
+      const { profile, keys } = pending;
+      this.#srtpOut = new SrtpContext({ profile, masterKey: keys.outbound.masterKey, masterSalt: keys.outbound.masterSalt });
+      this.#srtpIn = new SrtpContext({ profile, masterKey: keys.inbound.masterKey, masterSalt: keys.inbound.masterSalt });
+      this.#nextRtcpAt = this.#now() + 200;
+    }
+    return this.#srtpIn;
+  }
+
   #earlyBytes = 0;
 
   #holdEarly(data: Uint8Array): void {
@@ -767,7 +788,7 @@ export class Connection implements PeerTransport {
   }
 
   #onSrtp(data: Uint8Array): void {
-    const inbound = this.#srtpIn;
+    const inbound = this.#keySrtp();
     if (!inbound) {
       this.#holdEarly(data);
       return;
@@ -876,7 +897,7 @@ export class Connection implements PeerTransport {
   }
 
   #onSrtcp(data: Uint8Array): void {
-    const inbound = this.#srtpIn;
+    const inbound = this.#keySrtp();
     if (!inbound) {
       this.#holdEarly(data);
       return;
@@ -1069,4 +1090,9 @@ export class Connection implements PeerTransport {
       },
     };
   }
+}
+
+/** SRTP counters of a context not made yet (data-channel-only session): nothing done, nothing dropped. */
+function unusedSrtpStats(): SrtpContextStats {
+  return { rtpProtected: 0, rtpUnprotected: 0, rtcpProtected: 0, rtcpUnprotected: 0, dropped: { auth: 0, replay: 0, malformed: 0, capacity: 0, exhausted: 0 } };
 }
