@@ -944,7 +944,7 @@ export class Connection implements PeerTransport {
           break;
         case 'remb':
           for (const s of this.#senders()) if (p.ssrcs.includes(s.ssrc)) s.remoteEstimatedBitrate = p.bitrate;
-          this.#remb = p.bitrate;
+          this.transportCcSender.handleRemb(p.bitrate);
           break;
         case 'twcc':
           this.transportCcSender.handleFeedback(p);
@@ -955,15 +955,9 @@ export class Connection implements PeerTransport {
     }
   }
 
-  /** The latest REMB value from the peer, whatever SSRCs it named. */
-  #remb: number | undefined;
-
-  /**
-   * W3C candidate-pair availableOutgoingBitrate: the delivery rate measured from transport-cc
-   * feedback, else the peer's latest REMB, else undefined.
-   */
+  /** W3C candidate-pair availableOutgoingBitrate (see TransportCcSender). */
   get availableOutgoingBitrate(): number | undefined {
-    return this.transportCcSender.deliveryRate ?? this.#remb;
+    return this.transportCcSender.availableOutgoingBitrate;
   }
 
   #onReportBlocks(blocks: { ssrc: number; fractionLost: number; packetsLost: number; jitter: number; lastSenderReport: number; delaySinceLastSenderReport: number }[]): void {

@@ -59,10 +59,13 @@ export class TransportCcSender {
   #seqs: Int32Array | null = null;
   #status: Uint8Array | null = null;
   // Ring of feedback samples: bytes the peer confirmed, and the send-time span they cover.
-  readonly #rateBytes = new Float64Array(RATE_SAMPLES);
-  readonly #rateFirstSend = new Float64Array(RATE_SAMPLES);
-  readonly #rateLastSend = new Float64Array(RATE_SAMPLES);
+  // Allocated with the history (a connection that never sends media pays nothing).
+  #rateBytes: Float64Array | null = null;
+  #rateFirstSend: Float64Array | null = null;
+  #rateLastSend: Float64Array | null = null;
   #rateCount = 0;
+  /** The peer's latest REMB (draft-alvestrand-rmcat-remb-03), bits per second. */
+  #remb: number | undefined;
   #rateHead = 0;
   readonly stats: TransportCcSenderStats = { packetsStamped: 0, feedbackReceived: 0, packetsReportedReceived: 0, packetsReportedLost: 0, feedbackUnknownPackets: 0 };
 
@@ -96,6 +99,9 @@ export class TransportCcSender {
       this.#sizes = new Uint16Array(HISTORY);
       this.#seqs = new Int32Array(HISTORY).fill(-1);
       this.#status = new Uint8Array(HISTORY);
+      this.#rateBytes = new Float64Array(RATE_SAMPLES);
+      this.#rateFirstSend = new Float64Array(RATE_SAMPLES);
+      this.#rateLastSend = new Float64Array(RATE_SAMPLES);
     }
     const i = seq & (HISTORY - 1);
     (this.#sendTimes as Float64Array)[i] = now;
@@ -135,7 +141,7 @@ export class TransportCcSender {
         this.stats.packetsReportedLost++;
       }
     }
-    if (bytes === 0) return;
+    if (bytes === 0 || !this.#rateBytes || !this.#rateFirstSend || !this.#rateLastSend) return;
     const k = this.#rateHead;
     this.#rateBytes[k] = bytes;
     this.#rateFirstSend[k] = first;
@@ -150,18 +156,34 @@ export class TransportCcSender {
    * capacity probe. Undefined until feedback spanning at least 20 ms of sending arrived.
    */
   get deliveryRate(): number | undefined {
-    if (this.#rateCount === 0) return undefined;
+    const sizes = this.#rateBytes;
+    const firsts = this.#rateFirstSend;
+    const lasts = this.#rateLastSend;
+    if (this.#rateCount === 0 || !sizes || !firsts || !lasts) return undefined;
     let newest = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < this.#rateCount; j++) if (this.#rateLastSend[j] > newest) newest = this.#rateLastSend[j];
+    for (let j = 0; j < this.#rateCount; j++) if (lasts[j] > newest) newest = lasts[j];
     let bytes = 0;
     let oldest = newest;
     for (let j = 0; j < this.#rateCount; j++) {
-      if (this.#rateLastSend[j] <= newest - RATE_WINDOW_MS) continue;
-      bytes += this.#rateBytes[j];
-      if (this.#rateFirstSend[j] < oldest) oldest = this.#rateFirstSend[j];
+      if (lasts[j] <= newest - RATE_WINDOW_MS) continue;
+      bytes += sizes[j];
+      if (firsts[j] < oldest) oldest = firsts[j];
     }
     const span = Math.min(newest - oldest, RATE_WINDOW_MS);
     if (span < MIN_RATE_SPAN_MS) return undefined;
     return Math.round((bytes * 8 * 1000) / span);
+  }
+
+  /** A REMB from the peer (bits per second): the estimate when transport-cc gives none. */
+  handleRemb(bitrate: number): void {
+    if (Number.isFinite(bitrate) && bitrate >= 0) this.#remb = bitrate;
+  }
+
+  /**
+   * W3C webrtc-stats candidate-pair availableOutgoingBitrate: the delivery rate measured from
+   * transport-cc feedback, else the peer's latest REMB, else undefined.
+   */
+  get availableOutgoingBitrate(): number | undefined {
+    return this.deliveryRate ?? this.#remb;
   }
 }

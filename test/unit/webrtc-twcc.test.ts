@@ -129,6 +129,25 @@ describe('transport-wide sequence numbers and abs-send-time on sent RTP', () => 
     expect(stamper.stats).toMatchObject({ feedbackReceived: 2, packetsReportedReceived: 37, packetsReportedLost: 3, feedbackUnknownPackets: 1 });
   });
 
+  it('availableOutgoingBitrate: the REMB value until transport-cc feedback gives an estimate', () => {
+    const clock = { now: 0 };
+    const estimator = new TransportCcSender(() => clock.now, 0);
+    expect(estimator.availableOutgoingBitrate).toBeUndefined();
+    estimator.handleRemb(1_500_000);
+    expect(estimator.availableOutgoingBitrate).toBe(1_500_000);
+    estimator.handleRemb(Number.NaN); // a nonsense value changes nothing
+    estimator.handleRemb(900_000);
+    expect(estimator.availableOutgoingBitrate).toBe(900_000);
+    for (let i = 0; i < 11; i++) {
+      estimator.stamp(new Uint8Array(500), { transportCc: 20 });
+      clock.now += 10;
+    }
+    const packets = Array.from({ length: 11 }, (_, i) => ({ sequenceNumber: i, received: true, deltaMicros: 10000 }));
+    estimator.handleFeedback({ type: 'twcc', senderSsrc: 1, mediaSsrc: 2, baseSequenceNumber: 0, referenceTime: 0, feedbackPacketCount: 0, packets });
+    // 5500 bytes sent over 100 ms.
+    expect(estimator.availableOutgoingBitrate).toBe(440_000);
+  });
+
   it('keeps a bounded history: numbers older than it are unknown to feedback', () => {
     const clock = { now: 0 };
     const stamper = new TransportCcSender(() => clock.now, 0);
