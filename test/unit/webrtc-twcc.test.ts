@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { CodecSpec } from '../../src/sdp/index';
 import { absSendTime } from '../../src/webrtc/abs-send-time';
 import { MediaStreamTrack } from '../../src/webrtc/media-stream-track';
@@ -146,6 +147,27 @@ describe('transport-wide sequence numbers and abs-send-time on sent RTP', () => 
     estimator.handleFeedback({ type: 'twcc', senderSsrc: 1, mediaSsrc: 2, baseSequenceNumber: 0, referenceTime: 0, feedbackPacketCount: 0, packets });
     // 5500 bytes sent over 100 ms.
     expect(estimator.availableOutgoingBitrate).toBe(440_000);
+  });
+
+  it('hostile feedback (any numbers, repeats, unknown ones) never throws and keeps the counts consistent', () => {
+    const packet = fc.record({ sequenceNumber: fc.integer({ min: 0, max: 0xffff }), received: fc.boolean(), deltaMicros: fc.integer({ min: -8192000, max: 8191750 }) });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 300 }), fc.array(fc.array(packet, { maxLength: 60 }), { maxLength: 8 }), (first, sent, feedbacks) => {
+        const clock = { now: 0 };
+        const t = new TransportCcSender(() => clock.now, first);
+        for (let i = 0; i < sent; i++) {
+          t.stamp(new Uint8Array(200), { transportCc: 20, absSendTime: 24 });
+          clock.now += 1;
+        }
+        for (const packets of feedbacks) t.handleFeedback({ type: 'twcc', senderSsrc: 1, mediaSsrc: 2, baseSequenceNumber: 0, referenceTime: 0, feedbackPacketCount: 0, packets });
+        const st = t.stats;
+        expect(st.packetsReportedReceived + st.packetsReportedLost).toBeLessThanOrEqual(sent);
+        expect(st.packetsReportedLost).toBeGreaterThanOrEqual(0);
+        const rate = t.availableOutgoingBitrate;
+        expect(rate === undefined || (Number.isFinite(rate) && rate > 0)).toBe(true);
+      }),
+      { numRuns: 200, seed: 6 },
+    );
   });
 
   it('keeps a bounded history: numbers older than it are unknown to feedback', () => {
