@@ -2,7 +2,10 @@
 // process over loopback UDP (127.0.0.1 only): omnirtc vs werift vs node-datachannel.
 // Each pair negotiates one data channel where the stack has them (omnirtc: one audio
 // transceiver until its data channels land, see below).
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 import { MediaStream, MediaStreamTrack, RTCPeerConnection, type RTCTrackEvent } from '../src/index.js';
 import type { BenchSection } from './harness.js';
@@ -29,8 +32,20 @@ function omnirtcPair(): Pair {
     new Promise((resolve) => pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected' && resolve()));
   a.addEventListener('icecandidate', (e) => void b.addIceCandidate((e as unknown as { candidate: RTCIceCandidateInit | null }).candidate).catch(() => undefined));
   b.addEventListener('icecandidate', (e) => void a.addIceCandidate((e as unknown as { candidate: RTCIceCandidateInit | null }).candidate).catch(() => undefined));
-  if (withDc) withDc.call(a, 'bench');
-  else a.addTransceiver('audio');
+  const opened: Promise<unknown>[] = [];
+  if (withDc) {
+    const dc = withDc.call(a, 'bench') as EventTarget & { readyState: string };
+    opened.push(new Promise<void>((r) => dc.addEventListener('open', () => r())));
+    opened.push(
+      new Promise<void>((r) =>
+        b.addEventListener('datachannel', (e) => {
+          const ch = (e as unknown as { channel: EventTarget & { readyState: string } }).channel;
+          if (ch.readyState === 'open') r();
+          else ch.addEventListener('open', () => r());
+        }),
+      ),
+    );
+  } else a.addTransceiver('audio');
   const connected = (async () => {
     const both = Promise.all([up(a), up(b)]);
     await a.setLocalDescription(await a.createOffer());
@@ -38,7 +53,10 @@ function omnirtcPair(): Pair {
     await b.setLocalDescription(await b.createAnswer());
     await a.setRemoteDescription(b.localDescription!);
     await both;
-    return performance.now() - t0;
+    const ms = performance.now() - t0;
+    // Time is to `connected`; a pair counts as idle (for memory) once its channel is open.
+    await Promise.all(opened);
+    return ms;
   })();
   return {
     connected,
@@ -161,27 +179,101 @@ async function timeToConnected(make: () => Pair, runs: number, name: string): Pr
   return out;
 }
 
-async function memoryPerPair(make: () => Pair, pairs: number, name: string): Promise<{ rssKiB: number; heapKiB: number }> {
-  // No forced GC: node-datachannel 0.33 segfaults when gc() runs while its pairs are alive,
-  // so the deltas include garbage and are noisy (read them over several runs).
+/** Pairs created before the baseline and kept alive: code, the young generation and per-process tables settle first. */
+const MEMORY_WARM_PAIRS = 10;
+/** Pairs whose cost is measured, held at once. */
+const MEMORY_PAIRS = 40;
+/** Set in the child process that measures memory: the stack's name. */
+const MEMORY_CHILD_ENV = 'OMNIRTC_CONNECT_MEMORY_CHILD';
+
+interface MemoryResult {
+  rssKiB: number;
+  heapKiB: number;
+  externalKiB: number;
+  gc: boolean;
+}
+
+/**
+ * Runs in a fresh `node --expose-gc` process (see memoryInChild): MEMORY_WARM_PAIRS pairs
+ * stay alive before the baseline, then MEMORY_PAIRS more, idle for a second; forced GC
+ * before each reading, so the delta is the marginal cost of one more idle pair, not
+ * process start-up, JIT code or garbage.
+ */
+async function memoryPerPair(make: () => Pair, name: string): Promise<MemoryResult> {
+  // node-datachannel 0.33 segfaults when gc() runs while its pairs are alive: its rows
+  // are measured without forced GC, so they include garbage and are noisier.
   const gc = name === 'node-datachannel' ? undefined : (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  await new Promise((r) => setTimeout(r, 50));
-  gc?.();
-  const before = process.memoryUsage();
+  const settle = async (): Promise<NodeJS.MemoryUsage> => {
+    await new Promise((r) => setTimeout(r, 1000));
+    gc?.();
+    await new Promise((r) => setTimeout(r, 50));
+    gc?.();
+    return process.memoryUsage();
+  };
   const live: Pair[] = [];
-  for (let i = 0; i < pairs; i++) {
-    const p = make();
-    live.push(p);
-    await withTimeout(p.connected, 15000, name);
-  }
-  await new Promise((r) => setTimeout(r, 300));
-  gc?.();
-  gc?.();
-  const after = process.memoryUsage();
+  const open = async (n: number): Promise<void> => {
+    for (let i = 0; i < n; i++) {
+      const p = make();
+      live.push(p);
+      await withTimeout(p.connected, 15000, name);
+    }
+  };
+  await open(MEMORY_WARM_PAIRS);
+  const before = await settle();
+  await open(MEMORY_PAIRS);
+  const after = await settle();
   for (const p of live) p.close();
-  await new Promise((r) => setTimeout(r, 200));
-  return { rssKiB: (after.rss - before.rss) / 1024 / pairs, heapKiB: (after.heapUsed + after.external - before.heapUsed - before.external) / 1024 / pairs };
+  const per = (x: number): number => x / 1024 / MEMORY_PAIRS;
+  return { rssKiB: per(after.rss - before.rss), heapKiB: per(after.heapUsed - before.heapUsed), externalKiB: per(after.external - before.external), gc: gc !== undefined };
+}
+
+let childBundle: Promise<string> | undefined;
+
+/**
+ * This file bundled with esbuild as the package ships (tsup: no keepNames). Under tsx every
+ * function literal gets a `name` property (keepNames), ~0.25 KiB per closure, which is
+ * not what users run.
+ */
+function bundleForChild(): Promise<string> {
+  childBundle ??= (async () => {
+    const esbuild = require('esbuild') as {
+      build(o: Record<string, unknown>): Promise<unknown>;
+    };
+    const dir = join(import.meta.dirname, '..', 'node_modules', '.cache', 'omnirtc-bench');
+    mkdirSync(dir, { recursive: true });
+    const outfile = join(dir, 'connect-memory.mjs');
+    await esbuild.build({ entryPoints: [join(import.meta.dirname, 'connect.bench.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'error' });
+    return outfile;
+  })();
+  return childBundle;
+}
+
+/** Measures one stack's memory in its own `node --expose-gc` process (bounded: 120 s). */
+async function memoryInChild(name: string): Promise<MemoryResult> {
+  const file = await bundleForChild();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', file], { env: { ...process.env, [MEMORY_CHILD_ENV]: name }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const line = out.split('\n').find((l) => l.startsWith('{"memory":'));
+      if (line) resolve((JSON.parse(line) as { memory: MemoryResult }).memory);
+      else reject(new Error(`memory child for ${name} exited ${code}: ${err.trim().split('\n').slice(-3).join(' ')}`));
+    });
+  });
+}
+
+async function memoryChildMain(name: string): Promise<void> {
+  const stacks = stackList([]);
+  const s = stacks.find((x) => x.name === name);
+  if (!s) throw new Error(`no stack ${name}`);
+  const memory = await memoryPerPair(s.make, name);
+  console.log(JSON.stringify({ memory }));
+  process.exit(0);
 }
 
 async function connectedPair(): Promise<[RTCPeerConnection, RTCPeerConnection]> {
@@ -260,40 +352,47 @@ async function forwardingCost(mbps: number, seconds: number): Promise<{ delivere
   }
 }
 
-export async function run(): Promise<BenchSection> {
+function stackList(lines: string[]): { name: string; make: () => Pair }[] {
   const stacks: { name: string; make: () => Pair }[] = [{ name: 'omnirtc', make: omnirtcPair }];
-  const lines: string[] = [];
   try {
     const werift = require('werift') as { RTCPeerConnection: new (c: unknown) => WeriftPc };
     stacks.push({ name: 'werift', make: () => weriftPair(werift) });
   } catch {
     lines.push('werift is not installed: its row is missing.');
   }
-  let ndc: { PeerConnection: new (name: string, c: unknown) => NdcPc; cleanup?: () => void } | undefined;
   try {
-    ndc = require('node-datachannel') as typeof ndc;
-    const n = ndc as { PeerConnection: new (name: string, c: unknown) => NdcPc };
+    const n = require('node-datachannel') as { PeerConnection: new (name: string, c: unknown) => NdcPc };
     stacks.push({ name: 'node-datachannel', make: () => ndcPair(n) });
   } catch {
     lines.push('node-datachannel is not installed: its row is missing.');
   }
+  return stacks;
+}
+
+export async function run(): Promise<BenchSection> {
+  const lines: string[] = [];
+  const stacks = stackList(lines);
+  const ndc = (stacks.some((s) => s.name === 'node-datachannel') ? require('node-datachannel') : undefined) as { cleanup?: () => void } | undefined;
   const omniDc = typeof (RTCPeerConnection.prototype as unknown as { createDataChannel?: unknown }).createDataChannel === 'function';
   lines.push(
-    `Two peers in one process over 127.0.0.1 UDP with trickle ICE; each pair negotiates one data channel${omniDc ? '' : ' (omnirtc: one audio transceiver — its data channels had not landed when this ran)'}. Memory: ${20} connected pairs held at once, delta of process RSS and of V8 heap+external per pair.`,
+    `Two peers in one process over 127.0.0.1 UDP with trickle ICE; each pair negotiates one data channel${omniDc ? '' : ' (omnirtc: one audio transceiver — its data channels had not landed when this ran)'}. Memory: in a fresh \`node --expose-gc\` process per stack (this file bundled by esbuild as the package ships), ${MEMORY_WARM_PAIRS} pairs kept alive first, then ${MEMORY_PAIRS} more pairs connected with their channel open and left idle for 1 s; forced GC before each reading (not for node-datachannel, which crashes under gc()); deltas divided by ${MEMORY_PAIRS}. A pair is two RTCPeerConnections: per connection is half.`,
     '',
-    '| stack | median ms to connected | min | max | RSS KiB/pair | heap+ext KiB/pair | × omnirtc (time) |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| stack | median ms to connected | min | max | RSS KiB/pair | RSS KiB/connection | heap KiB/pair | external KiB/pair | × omnirtc (time) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   let base = 0;
   for (const s of stacks) {
     try {
       const times = await timeToConnected(s.make, 15, s.name);
-      const mem = await memoryPerPair(s.make, 20, s.name);
       const med = median(times);
       if (s.name === 'omnirtc') base = med;
-      lines.push(`| ${s.name} | ${med.toFixed(1)} | ${Math.min(...times).toFixed(1)} | ${Math.max(...times).toFixed(1)} | ${mem.rssKiB.toFixed(0)} | ${mem.heapKiB.toFixed(0)} | ${(med / base).toFixed(2)} |`);
+      const mem = await memoryInChild(s.name);
+      const gcNote = mem.gc ? '' : ' (no GC)';
+      lines.push(
+        `| ${s.name} | ${med.toFixed(1)} | ${Math.min(...times).toFixed(1)} | ${Math.max(...times).toFixed(1)} | ${mem.rssKiB.toFixed(0)}${gcNote} | ${(mem.rssKiB / 2).toFixed(0)} | ${mem.heapKiB.toFixed(0)} | ${mem.externalKiB.toFixed(0)} | ${(med / base).toFixed(2)} |`,
+      );
     } catch (e) {
-      lines.push(`| ${s.name} | failed: ${(e as Error).message} | | | | | |`);
+      lines.push(`| ${s.name} | failed: ${(e as Error).message} | | | | | | | |`);
     }
   }
   ndc?.cleanup?.();
@@ -308,3 +407,7 @@ export async function run(): Promise<BenchSection> {
   }
   return { title: 'Peer connection set-up: time to connected, memory per connection; forwarding cost', lines };
 }
+
+// The memory child (memoryInChild): this module, bundled, run with the stack's name.
+const memoryChildStack = process.env[MEMORY_CHILD_ENV];
+if (memoryChildStack) void memoryChildMain(memoryChildStack);
