@@ -4,7 +4,7 @@
 // extension, then SSRC, then payload type (RFC 9143 §9.2), RTCP feedback both ways
 // (RFC 3550 SR/RR/SDES/BYE, RFC 4585 NACK/PLI, RFC 5104 FIR), and SCTP for data channels.
 // One timer per connection (src/runtime/driver.ts) drives every engine.
-import { DtlsEndpoint, type DtlsEvent, type DtlsSrtpKeys } from '../dtls/index.js';
+import { DtlsEndpoint, type DtlsEvent } from '../dtls/index.js';
 import { IceAgent, type IceCandidate, type IceEvent, type IceTurnServer } from '../ice/index.js';
 import { createDepacketizer, createPacketizer, isRtcp, parseRtcp, serializeRtcp } from '../rtp/index.js';
 import type { Packetizer, RtcpPacket, RtpCodecName } from '../rtp/index.js';
@@ -153,7 +153,7 @@ export class Connection implements PeerTransport {
    * is negotiated or SRTP/SRTCP arrives (#keySrtp), and until then no RTCP is due either
    * (with no sender and no receiver there is nothing to report, RFC 3550 §6.4).
    */
-  #srtpKeys: { profile: SrtpProfile; keys: DtlsSrtpKeys } | null = null;
+  #srtpKeys: { profile: SrtpProfile; keyLength: number; saltLength: number; packed: Uint8Array } | null = null;
   #remote: RemoteTransportParameters | null = null;
   #bindings: MediaBinding[] = [];
   #sctp: { mid: string; remotePort: number; maxMessageSize: number } | null = null;
@@ -486,6 +486,7 @@ export class Connection implements PeerTransport {
     this.#srtpOut?.dispose();
     this.#srtpIn = null;
     this.#srtpOut = null;
+    this.#srtpKeys?.packed.fill(0);
     this.#srtpKeys = null;
     this.#dtls?.dispose();
   }
@@ -676,7 +677,16 @@ export class Connection implements PeerTransport {
         if (e.srtpProfile && dtls) {
           const profile = e.srtpProfile as SrtpProfile;
           this.#srtpProfile = profile;
-          this.#srtpKeys = { profile, keys: dtls.srtpKeys() };
+          // Held packed in one buffer (outbound key, salt, inbound key, salt) until used.
+          const { outbound, inbound } = dtls.srtpKeys();
+          const keyLength = outbound.masterKey.length;
+          const saltLength = outbound.masterSalt.length;
+          const packed = new Uint8Array(2 * (keyLength + saltLength));
+          packed.set(outbound.masterKey, 0);
+          packed.set(outbound.masterSalt, keyLength);
+          packed.set(inbound.masterKey, keyLength + saltLength);
+          packed.set(inbound.masterSalt, 2 * keyLength + saltLength);
+          this.#srtpKeys = { profile, keyLength, saltLength, packed };
           if (this.#bindings.length > 0 || this.#early.length > 0) this.#keySrtp();
         }
         this.#listener.dtlsState('connected');
@@ -770,9 +780,10 @@ export class Connection implements PeerTransport {
     const pending = this.#srtpKeys;
     if (pending && !this.#closed) {
       this.#srtpKeys = null;
-      const { profile, keys } = pending;
-      this.#srtpOut = new SrtpContext({ profile, masterKey: keys.outbound.masterKey, masterSalt: keys.outbound.masterSalt });
-      this.#srtpIn = new SrtpContext({ profile, masterKey: keys.inbound.masterKey, masterSalt: keys.inbound.masterSalt });
+      const { profile, keyLength: k, saltLength: n, packed } = pending;
+      this.#srtpOut = new SrtpContext({ profile, masterKey: packed.subarray(0, k), masterSalt: packed.subarray(k, k + n) });
+      this.#srtpIn = new SrtpContext({ profile, masterKey: packed.subarray(k + n, 2 * k + n), masterSalt: packed.subarray(2 * k + n) });
+      packed.fill(0); // the contexts hold their own copies in the core
       this.#nextRtcpAt = this.#now() + 200;
     }
     return this.#srtpIn;
