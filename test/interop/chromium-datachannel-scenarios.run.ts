@@ -310,12 +310,52 @@ async function exchangeSmall(page: Page, omni: Tracked, label: string, nth: numb
 async function scenarioPartial(page: Page, pc: OmniPeerConnection): Promise<Record<string, unknown>> {
   const unordered = await openPair(page, pc, 'unordered', { ordered: false }, 0);
   const noRtx = await openPair(page, pc, 'rtx0', { maxRetransmits: 0 }, 0);
+  const lifetime = await openPair(page, pc, 'lifetime', { maxPacketLifeTime: 3000 }, 0);
   const u = await exchangeSmall(page, unordered.omni, 'unordered', 0, 'u');
   const r = await exchangeSmall(page, noRtx.omni, 'rtx0', 0, 'r');
+  const l = await exchangeSmall(page, lifetime.omni, 'lifetime', 0, 'l');
   return {
     unordered: { omni: unordered.omniInfo, chrome: unordered.chromeInfo, omniGot: u.omniGot, chromeGot: u.chromeGot },
     rtx0: { omni: noRtx.omniInfo, chrome: noRtx.chromeInfo, omniGot: r.omniGot, chromeGot: r.chromeGot },
+    lifetime: { omni: lifetime.omniInfo, chrome: lifetime.chromeInfo, omniGot: l.omniGot, chromeGot: l.chromeGot },
   };
+}
+
+const LARGE_COUNT = 30;
+const LARGE_SIZE = 100_000;
+
+/**
+ * Fragmented messages on the unordered channel (each spans ~90 DATA chunks, reassembled
+ * by TSN without SSN order): every one arrives whole, both ways. Compared as sorted
+ * SHA-256 lists, since arrival order is free.
+ */
+async function scenarioUnorderedLarge(page: Page, pc: OmniPeerConnection): Promise<Record<string, unknown>> {
+  const { omni } = await openPair(page, pc, 'unordered-large', { ordered: false }, 0);
+  const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+  const expectToChrome = Array.from({ length: LARGE_COUNT }, (_, i) => sha(bulkChunk(i, LARGE_SIZE, SEED_FROM_OMNI))).sort();
+  const expectToOmni = Array.from({ length: LARGE_COUNT }, (_, i) => sha(bulkChunk(i, LARGE_SIZE, SEED_FROM_CHROME))).sort();
+  const chromeSide = page.evaluate(
+    async ([n, size, seed]) => {
+      const w = window as unknown as PageWindow & {
+        until: (c: () => boolean, ms: number, what: string) => Promise<unknown>;
+        bulkChunk: (k: number, n: number, s: number) => Uint8Array;
+        hex: (b: ArrayBuffer) => string;
+      };
+      // The channel is fresh and omnirtc may start sending before this runs: count from 0.
+      const dc = w.chans['unordered-large'][0] as unknown as { send(d: unknown): void; got: (string | ArrayBuffer)[] };
+      for (let i = 0; i < n; i++) dc.send(w.bulkChunk(i, size, seed));
+      await w.until(() => dc.got.length >= n, 15000, `chromium unordered: ${n} large messages (have ${dc.got.length})`);
+      const out: string[] = [];
+      for (const m of dc.got) out.push(typeof m === 'string' ? `text:${m.length}` : w.hex(await crypto.subtle.digest('SHA-256', m)));
+      return out.sort();
+    },
+    [LARGE_COUNT, LARGE_SIZE, SEED_FROM_CHROME] as const,
+  );
+  for (let i = 0; i < LARGE_COUNT; i++) omni.dc.send(bulkChunk(i, LARGE_SIZE, SEED_FROM_OMNI));
+  const chromeGot = await chromeSide;
+  await until(() => omni.got.length >= LARGE_COUNT, 15000, `omnirtc unordered: ${LARGE_COUNT} large messages (have ${omni.got.length})`);
+  const omniGot = omni.got.map((m) => (typeof m === 'string' ? `text:${m.length}` : sha(new Uint8Array(m)))).sort();
+  return { count: LARGE_COUNT, size: LARGE_SIZE, toChromeIntact: JSON.stringify(chromeGot) === JSON.stringify(expectToChrome), toOmniIntact: JSON.stringify(omniGot) === JSON.stringify(expectToOmni), chromeGot: chromeGot.length, omniGot: omniGot.length };
 }
 
 /** Negotiated channels (same id on both sides, no DCEP), one even and one odd id. */
@@ -522,6 +562,7 @@ const SCENARIOS: [string, (page: Page, pc: OmniPeerConnection) => Promise<Record
   ['bulk', scenarioBulk],
   ['maxsize', scenarioMaxSize],
   ['partial', scenarioPartial],
+  ['unorderedlarge', scenarioUnorderedLarge],
   ['negotiated', scenarioNegotiated],
   ['many', scenarioMany],
   ['reopen', scenarioReopen],

@@ -3,8 +3,8 @@ import { spawnInNamespace } from './chromium-harness';
 // Issue 8 "Real peers", omnirtc ↔ headless Chromium over real UDP in a lo-only namespace
 // (chromium-datachannel-scenarios.run.ts, one Chromium launch per case): 1000 messages each
 // way, 16 MiB each way checked by SHA-256 under bufferedamountlow flow control, a message of
-// exactly max-message-size each way (and one byte more refused), unordered
-// and maxRetransmits:0 channels, negotiated channels, 100 channels opened (and then closed)
+// exactly max-message-size each way (and one byte more refused), unordered (also with
+// fragmented 100 kB messages), maxRetransmits:0 and maxPacketLifeTime channels, negotiated channels, 100 channels opened (and then closed)
 // at once, close-then-reopen from either side, data queued before close() delivered first,
 // and Chromium's pc.close() closing omnirtc's channel and transports. Every case runs with each side as SDP offerer, and
 // with each side creating the channels, so DCEP, stream id parity and both DTLS/SCTP
@@ -51,7 +51,13 @@ interface ScenarioResult {
   seq: { error?: string; chromeReceived: number; chromeFirstBad: number; omniReceived: number; omniFirstBad: number };
   bulk: { error?: string; omniMaxMessageSize: number; chromeMaxMessageSize: number; toChrome: BulkDirection; toOmni: BulkDirection };
   maxsize: { error?: string; omniMax: number; chromeMax: number; oversize: string; stateAfterOversize: string; toChrome: { bytes: number; messages: number; ok: boolean }; toOmni: { bytes: number; messages: number; ok: boolean } };
-  partial: { error?: string; unordered: Exchange; rtx0: Exchange };
+  partial: {
+    error?: string;
+    unordered: Exchange;
+    rtx0: Exchange;
+    lifetime: Exchange;
+  };
+  unorderedlarge: { error?: string; count: number; size: number; toChromeIntact: boolean; toOmniIntact: boolean; chromeGot: number; omniGot: number };
   negotiated: { error?: string } & Record<string, Exchange & { announcedRemotely: { omni: number; chrome: number } }>;
   many: { error?: string; omni: { label: string; id: number; got: string[] }[]; chrome: { label: string; id: number; got: string[] }[]; omniClosed: number; chromeClosed: number };
   closeflush: { error?: string; count: number } & Record<'omni' | 'chrome', { delivered: number; intact: number; omniState: string; chromeState: string }>;
@@ -109,6 +115,13 @@ function check(r: ScenarioResult): void {
   expect(rtx0.omni.id).toBe(rtx0.chrome.id);
   expect(rtx0.omniGot).toEqual(range(SMALL_COUNT, (i) => `r:c:${i}`));
   expect(rtx0.chromeGot).toEqual(range(SMALL_COUNT, (i) => `r:o:${i}`));
+
+  // A maxPacketLifeTime channel likewise.
+  for (const info of [r.partial.lifetime.omni, r.partial.lifetime.chrome]) expect(info).toMatchObject({ label: 'lifetime', ordered: true, maxRetransmits: null, maxPacketLifeTime: 3000 });
+  expect(r.partial.lifetime.omniGot).toEqual(range(SMALL_COUNT, (i) => `l:c:${i}`));
+  expect(r.partial.lifetime.chromeGot).toEqual(range(SMALL_COUNT, (i) => `l:o:${i}`));
+  // 30 fragmented 100 kB messages each way on the unordered channel arrive whole.
+  expect(r.unorderedlarge).toEqual({ count: 30, size: 100_000, toChromeIntact: true, toOmniIntact: true, chromeGot: 30, omniGot: 30 });
 
   // Negotiated channels (even and odd id): open on both sides with no datachannel event,
   // messages both ways.
