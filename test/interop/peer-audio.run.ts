@@ -6,13 +6,12 @@
 // argv[2]: 'werift' | 'wrtc'. Prints one JSON line.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MediaStream, MediaStreamTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpSender, type RTCTrackEvent } from '../../src/index';
+import { RTCPeerConnection as OmniPeerConnection, type RTCTrackEvent } from '../../src/index';
 import { OggOpusWriter, createPacketizer, opusPacketSamples, readOggOpus } from '../../src/rtp/index';
+import { type OfferingPeer, answerMediaOffer, loadWerift, loadWrtc, runPeerScript, weriftOffer, weriftPeerConnection, within, wrtcOffer } from './peer-harness';
 
-const require = createRequire(import.meta.url);
 const peer = process.argv[2] === 'wrtc' ? 'wrtc' : 'werift';
 
 /** 3 s of a 440 Hz sine as 20 ms Opus packets (150), encoded by ffmpeg's libopus. */
@@ -25,11 +24,6 @@ function opusPackets(): Uint8Array[] {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -84,9 +78,7 @@ interface PeerReceived {
   toneHz?: number;
 }
 
-interface AudioPeer {
-  offer(): Promise<string>;
-  answer(sdp: string): Promise<void>;
+interface AudioPeer extends OfferingPeer {
   startSending(): void;
   received(): Promise<PeerReceived>;
   close(): void;
@@ -96,10 +88,8 @@ interface AudioPeer {
 const WERIFT_TS_BASE = 123456;
 
 function weriftPeer(packets: Uint8Array[]): AudioPeer {
-  // biome-ignore lint/suspicious/noExplicitAny: werift's types are not part of this project
-  const werift = require('werift') as any;
-  const pc = new werift.RTCPeerConnection({ iceServers: [], iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'], iceInterfaceAddresses: { udp4: '127.0.0.1' } });
-  const track = new werift.MediaStreamTrack({ kind: 'audio' });
+  const pc = weriftPeerConnection();
+  const track = new (loadWerift().MediaStreamTrack)({ kind: 'audio' });
   pc.addTransceiver(track, { direction: 'sendrecv' });
   const sent = new Set(packets.map(hex));
   const got = { packets: 0, matchingPayloads: 0 };
@@ -112,11 +102,7 @@ function weriftPeer(packets: Uint8Array[]): AudioPeer {
   );
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
-    async offer() {
-      await pc.setLocalDescription(await pc.createOffer());
-      await new Promise((r) => setTimeout(r, 300));
-      return pc.localDescription.sdp;
-    },
+    offer: () => weriftOffer(pc),
     async answer(sdp) {
       await pc.setRemoteDescription({ type: 'answer', sdp });
     },
@@ -141,8 +127,7 @@ function weriftPeer(packets: Uint8Array[]): AudioPeer {
 }
 
 function wrtcPeer(): AudioPeer {
-  // biome-ignore lint/suspicious/noExplicitAny: @roamhq/wrtc's types are not part of this project
-  const wrtc = require('@roamhq/wrtc') as any;
+  const wrtc = loadWrtc();
   const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
   const source = new wrtc.nonstandard.RTCAudioSource();
   const track = source.createTrack();
@@ -171,14 +156,7 @@ function wrtcPeer(): AudioPeer {
   };
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
-    async offer() {
-      await pc.setLocalDescription(await pc.createOffer());
-      await new Promise<void>((r) => {
-        if (pc.iceGatheringState === 'complete') return r();
-        pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
-      });
-      return pc.localDescription.sdp;
-    },
+    offer: () => wrtcOffer(pc),
     async answer(sdp) {
       await pc.setRemoteDescription({ type: 'answer', sdp });
     },
@@ -229,33 +207,7 @@ async function main(): Promise<void> {
         }
       })();
     };
-    const offer = await within(remote.offer(), 8000, 'peer offer');
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
-    const t = pc.getTransceivers()[0];
-    const ours = new MediaStreamTrack({ kind: 'audio' });
-    await t.sender.replaceTrack(ours);
-    t.sender.setStreams(new MediaStream());
-    t.direction = 'sendrecv';
-    const caps = RTCRtpSender.getCapabilities('audio')?.codecs ?? [];
-    t.setCodecPreferences(caps.filter((c) => c.mimeType.toLowerCase() === 'audio/opus'));
-    await pc.setLocalDescription();
-    await within(
-      new Promise<void>((resolve) => {
-        if (pc.iceGatheringState === 'complete') return resolve();
-        pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-      }),
-      5000,
-      'omnirtc ICE gathering',
-    );
-    await within(remote.answer(pc.localDescription?.sdp ?? ''), 5000, 'peer applies the answer');
-    await within(
-      new Promise<void>((resolve) => {
-        if (pc.connectionState === 'connected') return resolve();
-        pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected' && resolve());
-      }),
-      8000,
-      'connected',
-    );
+    const { transceiver: t, track: ours } = await answerMediaOffer(pc, remote, 'audio', 'audio/opus', { offerMs: 8000, connectMs: 8000 });
     result.connected = true;
     result.negotiated = t.sender.getParameters().codecs[0]?.mimeType;
     remote.startSending();
@@ -300,10 +252,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.log(JSON.stringify({ error: String((e as Error)?.stack ?? e) }));
-    process.exit(1);
-  },
-);
+runPeerScript(main);

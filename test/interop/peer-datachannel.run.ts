@@ -5,6 +5,7 @@
 // both ways and a 64 KiB binary message. Prints one JSON line.
 import { createRequire } from 'node:module';
 import { RTCPeerConnection as OmniPeerConnection, type RTCDataChannel } from '../../src/index';
+import { gathered, runPeerScript, weriftPeerConnection, within } from './peer-harness';
 
 const require = createRequire(import.meta.url);
 const peerName = process.argv[2];
@@ -18,11 +19,6 @@ interface Remote {
   /** Resolves with the first message on its data channel; it echoes every message. */
   firstMessages(n: number): Promise<string[]>;
   close(): void;
-}
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
 }
 
 function collector(): { push(m: string): void; wait(n: number): Promise<string[]> } {
@@ -42,9 +38,7 @@ function collector(): { push(m: string): void; wait(n: number): Promise<string[]
 const asText = (d: unknown): string => (typeof d === 'string' ? d : `binary:${(d as { byteLength: number }).byteLength}`);
 
 function weriftRemote(): Remote {
-  // biome-ignore lint/suspicious/noExplicitAny: werift's types are not part of this project
-  const werift = require('werift') as any;
-  const pc = new werift.RTCPeerConnection({ iceServers: [], iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'], iceInterfaceAddresses: { udp4: '127.0.0.1' } });
+  const pc = weriftPeerConnection();
   const got = collector();
   // biome-ignore lint/suspicious/noExplicitAny: werift data channel
   const wire = (dc: any): void => {
@@ -150,13 +144,6 @@ function wrtcRemote(): Remote {
   };
 }
 
-function gathered(pc: OmniPeerConnection): Promise<void> {
-  return new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-  });
-}
-
 async function main(): Promise<void> {
   const makers: Record<string, () => Remote> = { werift: weriftRemote, 'node-datachannel': ndcRemote, wrtc: wrtcRemote };
   const make = makers[peerName];
@@ -202,10 +189,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.log(JSON.stringify({ error: String((e as Error)?.stack ?? e) }));
-    process.exit(1);
-  },
-);
+runPeerScript(main);

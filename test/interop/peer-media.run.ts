@@ -5,13 +5,12 @@
 // argv[2]: 'werift' | 'wrtc'. Prints one JSON line.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MediaStream, MediaStreamTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpSender, type RTCTrackEvent } from '../../src/index';
+import { RTCPeerConnection as OmniPeerConnection, type RTCTrackEvent } from '../../src/index';
 import { createPacketizer, readIvf } from '../../src/rtp/index';
+import { type OfferingPeer, answerMediaOffer, loadWerift, loadWrtc, runPeerScript, weriftOffer, weriftPeerConnection, wrtcOffer } from './peer-harness';
 
-const require = createRequire(import.meta.url);
 const peer = process.argv[2] === 'wrtc' ? 'wrtc' : 'werift';
 
 function vp8Frames(): Uint8Array[] {
@@ -24,14 +23,7 @@ function vp8Frames(): Uint8Array[] {
   }
 }
 
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
-}
-
-interface MediaPeer {
-  offer(): Promise<string>;
-  answer(sdp: string): Promise<void>;
+interface MediaPeer extends OfferingPeer {
   /** Starts sending VP8 with the negotiated payload type. */
   startSending(): void;
   received(): { packets: number; frames: number };
@@ -39,10 +31,8 @@ interface MediaPeer {
 }
 
 function weriftPeer(): MediaPeer {
-  // biome-ignore lint/suspicious/noExplicitAny: werift's types are not part of this project
-  const werift = require('werift') as any;
-  const pc = new werift.RTCPeerConnection({ iceServers: [], iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'], iceInterfaceAddresses: { udp4: '127.0.0.1' } });
-  const track = new werift.MediaStreamTrack({ kind: 'video' });
+  const pc = weriftPeerConnection();
+  const track = new (loadWerift().MediaStreamTrack)({ kind: 'video' });
   const transceiver = pc.addTransceiver(track, { direction: 'sendrecv' });
   const got = { packets: 0, frames: 0 };
   // biome-ignore lint/suspicious/noExplicitAny: werift track
@@ -52,11 +42,7 @@ function weriftPeer(): MediaPeer {
   }));
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
-    async offer() {
-      await pc.setLocalDescription(await pc.createOffer());
-      await new Promise((r) => setTimeout(r, 300));
-      return pc.localDescription.sdp;
-    },
+    offer: () => weriftOffer(pc),
     async answer(sdp) {
       await pc.setRemoteDescription({ type: 'answer', sdp });
     },
@@ -80,8 +66,7 @@ function weriftPeer(): MediaPeer {
 }
 
 function wrtcPeer(): MediaPeer {
-  // biome-ignore lint/suspicious/noExplicitAny: @roamhq/wrtc's types are not part of this project
-  const wrtc = require('@roamhq/wrtc') as any;
+  const wrtc = loadWrtc();
   const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
   const source = new wrtc.nonstandard.RTCVideoSource();
   const track = source.createTrack();
@@ -97,14 +82,7 @@ function wrtcPeer(): MediaPeer {
   };
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
-    async offer() {
-      await pc.setLocalDescription(await pc.createOffer());
-      await new Promise<void>((r) => {
-        if (pc.iceGatheringState === 'complete') return r();
-        pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
-      });
-      return pc.localDescription.sdp;
-    },
+    offer: () => wrtcOffer(pc),
     async answer(sdp) {
       await pc.setRemoteDescription({ type: 'answer', sdp });
     },
@@ -146,29 +124,7 @@ async function main(): Promise<void> {
         }
       })();
     };
-    const offer = await within(remote.offer(), 15000, 'peer offer');
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
-    const t = pc.getTransceivers()[0];
-    const ours = new MediaStreamTrack({ kind: 'video' });
-    await t.sender.replaceTrack(ours);
-    t.sender.setStreams(new MediaStream());
-    t.direction = 'sendrecv';
-    const caps = RTCRtpSender.getCapabilities('video')?.codecs ?? [];
-    t.setCodecPreferences(caps.filter((c) => c.mimeType === 'video/VP8'));
-    await pc.setLocalDescription();
-    await new Promise<void>((resolve) => {
-      if (pc.iceGatheringState === 'complete') return resolve();
-      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-    });
-    await remote.answer(pc.localDescription?.sdp ?? '');
-    await within(
-      new Promise<void>((resolve) => {
-        if (pc.connectionState === 'connected') return resolve();
-        pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected' && resolve());
-      }),
-      15000,
-      'connected',
-    );
+    const { transceiver: t, track: ours } = await answerMediaOffer(pc, remote, 'video', 'video/VP8', { offerMs: 15000, connectMs: 15000 });
     result.connected = true;
     remote.startSending();
     const frames = vp8Frames();
@@ -187,10 +143,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.log(JSON.stringify({ error: String((e as Error)?.stack ?? e) }));
-    process.exit(1);
-  },
-);
+runPeerScript(main);

@@ -1,0 +1,104 @@
+// Shared set-up for the in-process peer runs (peer-*.run.ts): werift / @roamhq/wrtc peers on
+// 127.0.0.1, omnirtc answering a peer's media offer, and the one-JSON-line script contract.
+import { createRequire } from 'node:module';
+import { MediaStream, MediaStreamTrack, type RTCPeerConnection as OmniPeerConnection, RTCRtpSender, type RTCRtpTransceiver } from '../../src/index';
+
+const require = createRequire(import.meta.url);
+
+/** Rejects with `timed out: what` when `p` has not settled within `ms`. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/** werift's module (its types are not part of this project). */
+// biome-ignore lint/suspicious/noExplicitAny: werift's types are not part of this project
+export const loadWerift = (): any => require('werift');
+/** @roamhq/wrtc's module (its types are not part of this project). */
+// biome-ignore lint/suspicious/noExplicitAny: @roamhq/wrtc's types are not part of this project
+export const loadWrtc = (): any => require('@roamhq/wrtc');
+
+/** A werift RTCPeerConnection that gathers only on 127.0.0.1 (network safety rule). */
+// biome-ignore lint/suspicious/noExplicitAny: werift's types are not part of this project
+export function weriftPeerConnection(): any {
+  return new (loadWerift().RTCPeerConnection)({ iceServers: [], iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'], iceInterfaceAddresses: { udp4: '127.0.0.1' } });
+}
+
+/** werift's offer once its host candidates are in (it has no gathering-complete event worth trusting here). */
+// biome-ignore lint/suspicious/noExplicitAny: werift peer connection
+export async function weriftOffer(pc: any): Promise<string> {
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((r) => setTimeout(r, 300));
+  return pc.localDescription.sdp;
+}
+
+/** wrtc's offer once ICE gathering is complete (full description, no trickle). */
+// biome-ignore lint/suspicious/noExplicitAny: wrtc peer connection
+export async function wrtcOffer(pc: any): Promise<string> {
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise<void>((r) => {
+    if (pc.iceGatheringState === 'complete') return r();
+    pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
+  });
+  return pc.localDescription.sdp;
+}
+
+/** Resolves when omnirtc's ICE gathering is complete. */
+export function gathered(pc: OmniPeerConnection): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+  });
+}
+
+/** Resolves when omnirtc's connection state is `connected`. */
+export function connected(pc: OmniPeerConnection): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (pc.connectionState === 'connected') return resolve();
+    pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected' && resolve());
+  });
+}
+
+/** A peer that offers one sendrecv media transceiver and takes omnirtc's answer. */
+export interface OfferingPeer {
+  offer(): Promise<string>;
+  answer(sdp: string): Promise<void>;
+}
+
+/**
+ * omnirtc answers `remote`'s offer with a sendrecv track of `kind` restricted to `mimeType`,
+ * and waits until connected. Returns the transceiver and the track omnirtc sends on.
+ */
+export async function answerMediaOffer(
+  pc: OmniPeerConnection,
+  remote: OfferingPeer,
+  kind: 'audio' | 'video',
+  mimeType: string,
+  timeouts: { offerMs: number; connectMs: number },
+): Promise<{ transceiver: RTCRtpTransceiver; track: MediaStreamTrack }> {
+  const offer = await within(remote.offer(), timeouts.offerMs, 'peer offer');
+  await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+  const transceiver = pc.getTransceivers()[0];
+  const track = new MediaStreamTrack({ kind });
+  await transceiver.sender.replaceTrack(track);
+  transceiver.sender.setStreams(new MediaStream());
+  transceiver.direction = 'sendrecv';
+  const caps = RTCRtpSender.getCapabilities(kind)?.codecs ?? [];
+  transceiver.setCodecPreferences(caps.filter((c) => c.mimeType.toLowerCase() === mimeType.toLowerCase()));
+  await pc.setLocalDescription();
+  await within(gathered(pc), 5000, 'omnirtc ICE gathering');
+  await within(remote.answer(pc.localDescription?.sdp ?? ''), 5000, 'peer applies the answer');
+  await within(connected(pc), timeouts.connectMs, 'connected');
+  return { transceiver, track };
+}
+
+/** Runs a peer script's main: its result is one JSON line; a failure is `{ error }` and exit 1. */
+export function runPeerScript(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.log(JSON.stringify({ error: String((e as Error)?.stack ?? e) }));
+      process.exit(1);
+    },
+  );
+}
