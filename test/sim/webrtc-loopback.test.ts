@@ -1,28 +1,8 @@
 import { parse } from '../../src/sdp/index';
-import { MediaStream, MediaStreamTrack, RTCPeerConnection, type RTCDataChannel, type RTCDataChannelEvent, type RTCPeerConnectionIceEvent, type RTCTrackEvent } from '../../src/webrtc/index';
+import { MediaStream, MediaStreamTrack, type RTCDataChannel, type RTCDataChannelEvent, type RTCTrackEvent } from '../../src/webrtc/index';
+import { negotiate, trickledPair, waitFor } from './webrtc-harness';
 
 // Two omnirtc peers over real UDP on 127.0.0.1: ICE, DTLS, SRTP, media both ways.
-const CONFIG = { iceAddresses: ['127.0.0.1'] };
-
-function trickle(from: RTCPeerConnection, to: RTCPeerConnection): void {
-  from.addEventListener('icecandidate', (e) => {
-    const c = (e as RTCPeerConnectionIceEvent).candidate;
-    void to.addIceCandidate(c ?? null).catch(() => undefined);
-  });
-}
-
-function waitFor(pc: RTCPeerConnection, state: string, ms = 10000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (pc.connectionState === state) return resolve();
-    const timer = setTimeout(() => reject(new Error(`connectionState stayed ${pc.connectionState}, wanted ${state}`)), ms);
-    pc.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState === state) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-}
 
 function rtp(seq: number, ts: number, payload: number[]): Uint8Array {
   const p = new Uint8Array(12 + payload.length);
@@ -42,20 +22,14 @@ function nextMessage(ch: RTCDataChannel): Promise<unknown> {
 
 describe('omnirtc ↔ omnirtc over loopback UDP', () => {
   it('opens a data channel (DCEP) and exchanges text and binary both ways', async () => {
-    const a = new RTCPeerConnection(CONFIG);
-    const b = new RTCPeerConnection(CONFIG);
+    const [a, b] = trickledPair();
     try {
-      trickle(a, b);
-      trickle(b, a);
       const dc = a.createDataChannel('chat', { protocol: 'p1' });
       const remote = new Promise<RTCDataChannel>((resolve) => {
         b.ondatachannel = (e) => resolve((e as RTCDataChannelEvent).channel);
       });
       const opened = new Promise((resolve) => dc.addEventListener('open', resolve, { once: true }));
-      await a.setLocalDescription();
-      await b.setRemoteDescription(a.localDescription!);
-      await b.setLocalDescription();
-      await a.setRemoteDescription(b.localDescription!);
+      await negotiate(a, b);
       await opened;
       const rc = await remote;
       expect([rc.label, rc.protocol, rc.id, dc.id]).toEqual(['chat', 'p1', dc.id, rc.id]);
@@ -97,11 +71,8 @@ describe('omnirtc ↔ omnirtc over loopback UDP', () => {
   });
 
   it('connects, and media written on one side arrives as RTP and frames on the other', async () => {
-    const a = new RTCPeerConnection(CONFIG);
-    const b = new RTCPeerConnection(CONFIG);
+    const [a, b] = trickledPair();
     try {
-      trickle(a, b);
-      trickle(b, a);
       const gathering: string[] = [];
       a.onicegatheringstatechange = () => gathering.push(a.iceGatheringState);
       const candidates: (string | null)[] = [];
@@ -115,10 +86,7 @@ describe('omnirtc ↔ omnirtc over loopback UDP', () => {
       a.addTrack(video, stream);
       const tracks: RTCTrackEvent[] = [];
       b.ontrack = (e) => tracks.push(e);
-      await a.setLocalDescription();
-      await b.setRemoteDescription(a.localDescription!);
-      await b.setLocalDescription();
-      await a.setRemoteDescription(b.localDescription!);
+      await negotiate(a, b);
       await Promise.all([waitFor(a, 'connected'), waitFor(b, 'connected')]);
       expect(a.iceConnectionState).toMatch(/connected|completed/);
       // W3C §4.3.2/§4.3.3: gathering new → gathering → complete, then a null candidate; connecting → connected.
@@ -176,10 +144,7 @@ describe('omnirtc ↔ omnirtc over loopback UDP', () => {
       type Counters = { connection: { byeReceived: number } } | undefined;
       const before = (bStats.find((s) => s.type === 'transport')?.omnirtcCounters as Counters)?.connection.byeReceived ?? 0;
       a.getTransceivers()[0].stop();
-      await a.setLocalDescription();
-      await b.setRemoteDescription(a.localDescription!);
-      await b.setLocalDescription();
-      await a.setRemoteDescription(b.localDescription!);
+      await negotiate(a, b);
       expect(b.getTransceivers()[0].stopped).toBe(true);
       expect(tracks[0].track.readyState).toBe('ended');
       await new Promise((r) => setTimeout(r, 100));

@@ -1,32 +1,12 @@
-import { MediaStream, MediaStreamTrack, RTCPeerConnection, type RTCPeerConnectionIceEvent, type RTCTrackEvent } from '../../src/webrtc/index';
+import { MediaStream, MediaStreamTrack, type RTCTrackEvent } from '../../src/webrtc/index';
 import { readHeaderExtensions } from '../../src/webrtc/rtp-rewrite';
+import { negotiate, trickledPair, waitFor } from './webrtc-harness';
 
 // Two omnirtc peers over real UDP on 127.0.0.1: the sender stamps transport-wide sequence
 // numbers on audio and video alike (one counter for the BUNDLE transport), the receiver
 // answers with transport-cc feedback, and the sender's delivery-rate estimate appears in
 // getStats as candidate-pair availableOutgoingBitrate (W3C webrtc-stats §7.10).
-const CONFIG = { iceAddresses: ['127.0.0.1'] };
 const TWCC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
-
-function trickle(from: RTCPeerConnection, to: RTCPeerConnection): void {
-  from.addEventListener('icecandidate', (e) => {
-    const c = (e as RTCPeerConnectionIceEvent).candidate;
-    void to.addIceCandidate(c ?? null).catch(() => undefined);
-  });
-}
-
-function waitFor(pc: RTCPeerConnection, state: string, ms = 10000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (pc.connectionState === state) return resolve();
-    const timer = setTimeout(() => reject(new Error(`connectionState stayed ${pc.connectionState}, wanted ${state}`)), ms);
-    pc.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState === state) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -42,11 +22,8 @@ type TccStats = { transportCc: { packetsStamped: number; feedbackReceived: numbe
 
 describe('transport-wide congestion control between two omnirtc peers', () => {
   it('feedback for our stamped packets arrives and the sender’s estimate becomes > 0', async () => {
-    const a = new RTCPeerConnection(CONFIG);
-    const b = new RTCPeerConnection(CONFIG);
+    const [a, b] = trickledPair();
     try {
-      trickle(a, b);
-      trickle(b, a);
       const audio = new MediaStreamTrack({ kind: 'audio' });
       const video = new MediaStreamTrack({ kind: 'video' });
       const stream = new MediaStream();
@@ -54,10 +31,7 @@ describe('transport-wide congestion control between two omnirtc peers', () => {
       a.addTrack(video, stream);
       const tracks: RTCTrackEvent[] = [];
       b.ontrack = (e) => tracks.push(e);
-      await a.setLocalDescription();
-      await b.setRemoteDescription(a.localDescription!);
-      await b.setLocalDescription();
-      await a.setRemoteDescription(b.localDescription!);
+      await negotiate(a, b);
       await Promise.all([waitFor(a, 'connected'), waitFor(b, 'connected')]);
       const twccId = a.getSenders()[0].getParameters().headerExtensions.find((e) => e.uri === TWCC)?.id;
       expect(twccId).toBeDefined();
