@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { RTCPeerConnection as OmniPeerConnection, type RTCDataChannel, type RTCDataChannelInit } from '../../src/index';
 import { bulkChunk, DC_PAGE_SCRIPT, SEED_FROM_CHROME, SEED_FROM_OMNI, seqMessage } from './chromium-dc-page';
-import { openChromium } from './chromium-harness';
+import { chromeAnswer, openChromium } from './chromium-harness';
+import { gathered, runPeerScript, within } from './peer-harness';
 
 const role = process.argv[2] === 'chrome-offers' ? 'chrome-offers' : 'omnirtc-offers';
 /** Which side creates the channels of each scenario. */
@@ -20,11 +21,6 @@ const SEQ_COUNT = 1000;
 const BULK_BYTES = 16 * 1024 * 1024;
 const SMALL_COUNT = 50;
 const MANY_CHANNELS = 100;
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
-}
 
 function until(cond: () => boolean, ms: number, what: string): Promise<void> {
   return within(
@@ -38,15 +34,6 @@ function until(cond: () => boolean, ms: number, what: string): Promise<void> {
     ms,
     what,
   );
-}
-
-function gathered(pc: OmniPeerConnection): Promise<void> {
-  return new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    pc.addEventListener('icegatheringstatechange', () => {
-      if (pc.iceGatheringState === 'complete') resolve();
-    });
-  });
 }
 
 /** An omnirtc channel and everything it received, collected from its first task on. */
@@ -532,13 +519,7 @@ async function connect(page: Page, pc: OmniPeerConnection): Promise<void> {
     track(pc.createDataChannel('seq'));
     await pc.setLocalDescription();
     await gathered(pc);
-    const answer = await page.evaluate(async (sdp) => {
-      const w = window as unknown as { pc: RTCPeerConnection; gathered: () => Promise<void> };
-      await w.pc.setRemoteDescription({ type: 'offer', sdp });
-      await w.pc.setLocalDescription();
-      await w.gathered();
-      return w.pc.localDescription?.sdp ?? '';
-    }, pc.localDescription?.sdp ?? '');
+    const answer = await chromeAnswer(page, pc.localDescription?.sdp ?? '');
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
   } else {
     const offer = await page.evaluate(async () => {
@@ -612,10 +593,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.log(JSON.stringify({ error: String((e as Error)?.stack ?? e) }));
-    process.exit(1);
-  },
-);
+runPeerScript(main);

@@ -1,18 +1,10 @@
 // Chromium ↔ omnirtc data channels, run inside a lo-only namespace by
 // chromium-datachannel.test.ts. argv[2]: 'chrome-offers' | 'omnirtc-offers'.
 import { RTCPeerConnection as OmniPeerConnection, type RTCDataChannel } from '../../src/index';
-import { openChromium } from './chromium-harness';
+import { chromeAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
+import { gathered, runPeerScript, within } from './peer-harness';
 
 const role = process.argv[2] === 'omnirtc-offers' ? 'omnirtc-offers' : 'chrome-offers';
-
-function gathered(pc: OmniPeerConnection): Promise<void> {
-  return new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    pc.addEventListener('icegatheringstatechange', () => {
-      if (pc.iceGatheringState === 'complete') resolve();
-    });
-  });
-}
 
 const PAGE_SCRIPT = `
 window.pc = new RTCPeerConnection();
@@ -27,18 +19,7 @@ window.wire = function (dc) {
   };
 };
 window.pc.ondatachannel = function (e) { window.wire(e.channel); };
-window.gathered = function () {
-  return new Promise(function (r) {
-    if (window.pc.iceGatheringState === 'complete') r();
-    window.pc.addEventListener('icegatheringstatechange', function () { if (window.pc.iceGatheringState === 'complete') r(); });
-  });
-};
-`;
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
-}
+${PAGE_SIGNALLING}`;
 
 async function main(): Promise<void> {
   const chrome = await openChromium();
@@ -54,13 +35,7 @@ async function main(): Promise<void> {
       dc = pc.createDataChannel('omni', { ordered: true });
       await pc.setLocalDescription();
       await gathered(pc);
-      const answer = await page.evaluate(async (sdp) => {
-        const w = window as unknown as { pc: RTCPeerConnection; gathered: () => Promise<void> };
-        await w.pc.setRemoteDescription({ type: 'offer', sdp });
-        await w.pc.setLocalDescription();
-        await w.gathered();
-        return w.pc.localDescription?.sdp ?? '';
-      }, pc.localDescription?.sdp ?? '');
+      const answer = await chromeAnswer(page, pc.localDescription?.sdp ?? '');
       await pc.setRemoteDescription({ type: 'answer', sdp: answer });
     } else {
       const incoming = new Promise<RTCDataChannel>((resolve) => {
@@ -111,10 +86,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.log(JSON.stringify({ error: String((e as Error)?.stack ?? e) }));
-    process.exit(1);
-  },
-);
+runPeerScript(main);

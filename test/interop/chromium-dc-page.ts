@@ -2,6 +2,7 @@
 // message generators both sides share. The page script is plain JavaScript injected as
 // written (no transpiler helpers); its generators mirror seqMessage() and bulkChunk()
 // below byte for byte, so each side can check what the other sent without shipping it.
+import { PAGE_SIGNALLING } from './chromium-harness';
 
 /** Message i of the 1000-message scenario, sent by `side` ('o' = omnirtc, 'c' = Chromium). */
 export function seqMessage(i: number, side: string): string {
@@ -50,13 +51,7 @@ window.track = function (dc) {
   return dc;
 };
 window.pc.ondatachannel = function (e) { window.track(e.channel); };
-window.gathered = function () {
-  return new Promise(function (r) {
-    if (window.pc.iceGatheringState === 'complete') r();
-    window.pc.addEventListener('icegatheringstatechange', function () { if (window.pc.iceGatheringState === 'complete') r(); });
-  });
-};
-window.until = function (cond, ms, what) {
+${PAGE_SIGNALLING}window.until = function (cond, ms, what) {
   return new Promise(function (resolve, reject) {
     var t0 = Date.now();
     (function poll() {

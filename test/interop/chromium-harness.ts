@@ -60,6 +60,31 @@ export async function openChromium(): Promise<ChromiumSession> {
 }
 
 /**
+ * Page-side signalling (plain JavaScript, injected as written; needs `window.pc`):
+ * `window.gathered()` resolves once ICE gathering is complete, `window.answer(sdp)` applies an
+ * offer and resolves with the full answer (no trickle: candidates are in the description).
+ */
+export const PAGE_SIGNALLING = `
+window.gathered = function () {
+  return new Promise(function (r) {
+    if (window.pc.iceGatheringState === 'complete') r();
+    window.pc.addEventListener('icegatheringstatechange', function () { if (window.pc.iceGatheringState === 'complete') r(); });
+  });
+};
+window.answer = async function (sdp) {
+  await window.pc.setRemoteDescription({ type: 'offer', sdp: sdp });
+  await window.pc.setLocalDescription();
+  await window.gathered();
+  return window.pc.localDescription.sdp;
+};
+`;
+
+/** Chromium's full answer to `offer` (the page holds PAGE_SIGNALLING). */
+export function chromeAnswer(page: Page, offer: string): Promise<string> {
+  return page.evaluate((sdp) => (window as unknown as { answer: (s: string) => Promise<string> }).answer(sdp), offer);
+}
+
+/**
  * Runs `script` (a .ts file under test/interop) with tsx inside a new network namespace
  * with only `lo` up, and returns its last stdout line parsed as JSON. Fails with a message
  * naming what is missing when a piece is absent.

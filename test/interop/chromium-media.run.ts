@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { MediaStream, RTCPeerConnection as OmniPeerConnection, RTCRtpReceiver, type RTCTrackEvent } from '../../src/index';
 import { openChromium } from './chromium-harness';
+import { gathered, runPeerScript } from './peer-harness';
 
 const role = process.argv[2] === 'omnirtc-offers' ? 'omnirtc-offers' : 'chrome-offers';
 // omnirtc-offers only: the video codec omnirtc asks for (setCodecPreferences).
@@ -12,15 +13,6 @@ const videoCodec = (process.argv[3] ?? 'vp8').toLowerCase();
 const loss = Number(process.argv[4] ?? 0);
 if (loss > 0) {
   execFileSync('iptables', ['-A', 'INPUT', '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', String(loss), '-j', 'DROP']);
-}
-
-function gathered(pc: OmniPeerConnection): Promise<void> {
-  return new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    pc.addEventListener('icegatheringstatechange', () => {
-      if (pc.iceGatheringState === 'complete') resolve();
-    });
-  });
 }
 
 function until(cond: () => boolean, ms: number, what: string): Promise<void> {
@@ -158,10 +150,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.log(JSON.stringify({ error: String((e as Error)?.stack ?? e) }));
-    process.exit(1);
-  },
-);
+runPeerScript(main);

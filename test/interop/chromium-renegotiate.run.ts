@@ -4,7 +4,8 @@
 // channel keeps working throughout. Prints one JSON line.
 import { MediaStream, RTCPeerConnection as OmniPeerConnection, type RTCDataChannel, type RTCTrackEvent } from '../../src/index';
 import { parse } from '../../src/sdp/index';
-import { openChromium } from './chromium-harness';
+import { openChromium, PAGE_SIGNALLING } from './chromium-harness';
+import { gathered, runPeerScript, within } from './peer-harness';
 
 const PAGE_SCRIPT = `
 window.pc = new RTCPeerConnection();
@@ -21,19 +22,7 @@ window.pc.ontrack = function (e) {
   document.body.appendChild(v);
   v.play().catch(function () {});
 };
-window.gathered = function () {
-  return new Promise(function (r) {
-    if (window.pc.iceGatheringState === 'complete') r();
-    window.pc.addEventListener('icegatheringstatechange', function () { if (window.pc.iceGatheringState === 'complete') r(); });
-  });
-};
-window.answer = async function (sdp) {
-  await window.pc.setRemoteDescription({ type: 'offer', sdp: sdp });
-  await window.pc.setLocalDescription();
-  await window.gathered();
-  return window.pc.localDescription.sdp;
-};
-window.addCamera = async function () {
+${PAGE_SIGNALLING}window.addCamera = async function () {
   var s = await navigator.mediaDevices.getUserMedia({ video: true });
   window.pc.addTrack(s.getVideoTracks()[0], s);
   await window.pc.setLocalDescription();
@@ -49,18 +38,6 @@ window.videoStats = async function () {
   return out;
 };
 `;
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
-}
-
-function gathered(pc: OmniPeerConnection): Promise<void> {
-  return new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-  });
-}
 
 async function roundTrip(dc: RTCDataChannel, text: string): Promise<unknown> {
   const reply = new Promise((resolve) => dc.addEventListener('message', (e) => resolve((e as MessageEvent).data), { once: true }));
@@ -147,10 +124,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.log(JSON.stringify({ error: String((e as Error)?.stack ?? e) }));
-    process.exit(1);
-  },
-);
+runPeerScript(main);

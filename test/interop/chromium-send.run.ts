@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaStream, MediaStreamTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpSender, type RTCRtpTransceiver } from '../../src/index';
 import { opusPacketSamples, readAnnexBAccessUnits, readIvf, readOggOpus } from '../../src/rtp/index';
-import { openChromium } from './chromium-harness';
+import { chromeAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
+import { gathered, runPeerScript } from './peer-harness';
 
 const codec = process.argv[2] === 'h264' ? 'h264' : 'vp8';
 const role = process.argv[3] === 'chrome-offers' ? 'chrome-offers' : 'omnirtc-offers';
@@ -41,19 +42,7 @@ window.pc.addEventListener('track', function (e) {
   document.body.appendChild(el);
   el.play().catch(function () {});
 });
-window.gathered = function () {
-  return new Promise(function (r) {
-    if (window.pc.iceGatheringState === 'complete') r();
-    window.pc.addEventListener('icegatheringstatechange', function () { if (window.pc.iceGatheringState === 'complete') r(); });
-  });
-};
-window.answer = async function (sdp) {
-  await window.pc.setRemoteDescription({ type: 'offer', sdp: sdp });
-  await window.pc.setLocalDescription();
-  await window.gathered();
-  return window.pc.localDescription.sdp;
-};
-window.offerToReceive = async function () {
+${PAGE_SIGNALLING}window.offerToReceive = async function () {
   window.pc.addTransceiver('audio', { direction: 'recvonly' });
   window.pc.addTransceiver('video', { direction: 'recvonly' });
   await window.pc.setLocalDescription();
@@ -61,13 +50,6 @@ window.offerToReceive = async function () {
   return window.pc.localDescription.sdp;
 };
 `;
-
-function gathered(pc: OmniPeerConnection): Promise<void> {
-  return new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-  });
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'omnirtc-send-'));
@@ -91,7 +73,7 @@ async function main(): Promise<void> {
       vt.setCodecPreferences(wanted);
       await pc.setLocalDescription();
       await gathered(pc);
-      const answer = await page.evaluate((sdp) => (window as unknown as { answer: (s: string) => Promise<string> }).answer(sdp), pc.localDescription?.sdp ?? '');
+      const answer = await chromeAnswer(page, pc.localDescription?.sdp ?? '');
       await pc.setRemoteDescription({ type: 'answer', sdp: answer });
     } else {
       // Chromium offers to receive; omnirtc answers and sends on the transceivers it offered.
@@ -157,10 +139,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.log(JSON.stringify({ error: String((e as Error)?.stack ?? e) }));
-    process.exit(1);
-  },
-);
+runPeerScript(main);

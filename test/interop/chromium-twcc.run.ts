@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaStream, MediaStreamTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpSender } from '../../src/index';
 import { readIvf } from '../../src/rtp/index';
-import { openChromium } from './chromium-harness';
+import { chromeAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
+import { runPeerScript } from './peer-harness';
 
 const SECONDS = 3;
 
@@ -30,16 +31,7 @@ window.pc.addEventListener('track', function (e) {
   document.body.appendChild(el);
   el.play().catch(function () {});
 });
-window.answer = async function (sdp) {
-  await window.pc.setRemoteDescription({ type: 'offer', sdp: sdp });
-  await window.pc.setLocalDescription();
-  await new Promise(function (r) {
-    if (window.pc.iceGatheringState === 'complete') r();
-    window.pc.addEventListener('icegatheringstatechange', function () { if (window.pc.iceGatheringState === 'complete') r(); });
-  });
-  return window.pc.localDescription.sdp;
-};
-`;
+${PAGE_SIGNALLING}`;
 
 async function main(): Promise<void> {
   const frames = encodeVp8();
@@ -56,7 +48,7 @@ async function main(): Promise<void> {
       pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
     });
     await chrome.page.addScriptTag({ content: PAGE_SCRIPT });
-    const answer = await chrome.page.evaluate((sdp) => (window as unknown as { answer: (s: string) => Promise<string> }).answer(sdp), pc.localDescription?.sdp ?? '');
+    const answer = await chromeAnswer(chrome.page, pc.localDescription?.sdp ?? '');
     result.answerTransportCc = /a=rtcp-fb:\d+ transport-cc/.test(answer);
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
     const t0 = Date.now();
@@ -108,10 +100,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.log(JSON.stringify({ error: String((e as Error)?.stack ?? e) }));
-    process.exit(1);
-  },
-);
+runPeerScript(main);
