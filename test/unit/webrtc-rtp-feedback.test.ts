@@ -1,34 +1,16 @@
 import { MediaStreamTrack } from '../../src/webrtc/media-stream-track';
 import { type ReceiverFeedback, RTCRtpReceiver } from '../../src/webrtc/rtc-rtp-receiver';
 import { RTCRtpSender } from '../../src/webrtc/rtc-rtp-sender';
-import { RTCDtlsTransport, RTCIceTransport, type TransportSource } from '../../src/webrtc/rtc-transports';
+import { RTCDtlsTransport, RTCIceTransport } from '../../src/webrtc/rtc-transports';
 import { rtpPayloadOffset } from '../../src/webrtc/rtp-rewrite';
 
-/** A transport view with nothing behind it: these tests drive sender and receiver directly. */
-const NO_TRANSPORT: TransportSource = {
-  localCandidates: () => [],
-  remoteCandidates: () => [],
-  selectedPair: () => undefined,
-  localParameters: () => null,
-  remoteParameters: () => null,
-  remoteCertificates: () => [],
-  mid: () => '0',
-};
 import type { CodecSpec } from '../../src/sdp/index';
+import { NO_TRANSPORT, rtp } from './webrtc-helpers';
 
 // A sender and a receiver wired back to back in memory (no SRTP): loss produces a NACK
 // (RFC 4585 §6.2.1), the sender answers from its history as RTX (RFC 4588 §4), the
 // receiver restores the original packet; PLI/FIR reach the program as an event.
 const VP8: CodecSpec = { payloadType: 96, name: 'VP8', clockRate: 90000, feedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }], rtxPayloadType: 97 };
-
-function rtp(ts: number, payload: number[]): Uint8Array {
-  const p = new Uint8Array(12 + payload.length);
-  p[0] = 0x80;
-  p[1] = 100;
-  new DataView(p.buffer).setUint32(4, ts);
-  p.set(payload, 12);
-  return p;
-}
 
 function setup(drop: (seq: number, packet: Uint8Array) => boolean) {
   const track = new MediaStreamTrack({ kind: 'video' });

@@ -4,35 +4,18 @@ import { absSendTime } from '../../src/webrtc/abs-send-time';
 import { MediaStreamTrack } from '../../src/webrtc/media-stream-track';
 import type { RtpSendPath } from '../../src/webrtc/media-types';
 import { RTCRtpSender } from '../../src/webrtc/rtc-rtp-sender';
-import { RTCDtlsTransport, RTCIceTransport, type TransportSource } from '../../src/webrtc/rtc-transports';
+import { RTCDtlsTransport, RTCIceTransport } from '../../src/webrtc/rtc-transports';
 import { readHeaderExtensions, rtpPayloadOffset } from '../../src/webrtc/rtp-rewrite';
 import { TransportCcSender } from '../../src/webrtc/transport-cc-sender';
+import { NO_TRANSPORT, rtp } from './webrtc-helpers';
 
 // Transport-wide CC and abs-send-time on the send path
 // (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2): every packet of the transport,
 // from any sender and retransmissions included, gets the next 16-bit number in place.
-const NO_TRANSPORT: TransportSource = {
-  localCandidates: () => [],
-  remoteCandidates: () => [],
-  selectedPair: () => undefined,
-  localParameters: () => null,
-  remoteParameters: () => null,
-  remoteCertificates: () => [],
-  mid: () => '0',
-};
 const VP8: CodecSpec = { payloadType: 96, name: 'VP8', clockRate: 90000, feedback: [{ type: 'nack' }, { type: 'transport-cc' }], rtxPayloadType: 97 };
 const TWCC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 const AST = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
 const MID = 'urn:ietf:params:rtp-hdrext:sdes:mid';
-
-function rtp(ts: number, payload: number[]): Uint8Array {
-  const p = new Uint8Array(12 + payload.length);
-  p[0] = 0x80;
-  p[1] = 100;
-  new DataView(p.buffer).setUint32(4, ts);
-  p.set(payload, 12);
-  return p;
-}
 
 function ext(p: Uint8Array, id: number): Uint8Array | undefined {
   return readHeaderExtensions(p).find((e) => e.id === id)?.data;
