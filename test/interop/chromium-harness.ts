@@ -90,13 +90,22 @@ export function chromeAnswer(page: Page, offer: string): Promise<string> {
  * naming what is missing when a piece is absent.
  */
 export function spawnInNamespace(script: string, args: string[], timeoutMs: number): Promise<unknown> {
+  if (!existsSync(CHROMIUM)) return Promise.reject(new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`));
+  return runInNamespace(script, args, timeoutMs);
+}
+
+/**
+ * Runs `script` (a .ts file under test/interop) with tsx inside a new network namespace after
+ * the shell commands `setup` (run in that namespace; whatever they change vanishes with it),
+ * and returns its last stdout line parsed as JSON.
+ */
+export function runInNamespace(script: string, args: string[], timeoutMs: number, setup = 'ip link set lo up'): Promise<unknown> {
   const root = join(__dirname, '..', '..');
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  if (!existsSync(CHROMIUM)) return Promise.reject(new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`));
   if (!existsSync(tsx)) return Promise.reject(new Error('tsx not found in node_modules/.bin (npm ci)'));
   return new Promise((resolve, reject) => {
     const quoted = [tsx, join(__dirname, script), ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-    const child = spawn('unshare', ['-n', 'sh', '-c', `ip link set lo up && exec ${quoted}`], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('unshare', ['-n', 'sh', '-c', `${setup} && exec ${quoted}`], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {

@@ -3,9 +3,8 @@
 // the UDP packets at the receiver, each way. 4 MiB must arrive intact at ≥ 1 MB/s.
 // (Loopback has next to no delay; the delay-and-loss cases run in virtual time in
 // test/sim/sctp-loss.test.ts.)
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { runInNamespace } from './chromium-harness';
 
 interface Result {
   error?: string;
@@ -18,40 +17,10 @@ interface Result {
 jest.setTimeout(120_000);
 
 function runInLossyNamespace(loss: number): Promise<Result> {
-  const root = join(__dirname, '..', '..');
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  if (!existsSync(tsx)) return Promise.reject(new Error('tsx not found in node_modules/.bin (npm ci)'));
   if (spawnSync('iptables', ['--version']).status !== 0) return Promise.reject(new Error('iptables not found: apt-get install -y iptables'));
-  const script = join(__dirname, 'sctp-loss-netns.run.ts');
   // The rule lives in the namespace unshare creates and vanishes with it.
-  const cmd = `ip link set lo up && iptables -A INPUT -i lo -p udp -m statistic --mode random --probability ${loss} -j DROP && exec '${tsx}' '${script}'`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('unshare', ['-n', 'sh', '-c', cmd], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run unshare (util-linux, needs root): ${e.message}`));
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const last = out.trim().split('\n').pop() ?? '';
-      try {
-        const r = JSON.parse(last) as Result;
-        if (code === 0) resolve(r);
-        else reject(new Error(`exited ${code}: ${last}\n${err.slice(-3000)}`));
-      } catch {
-        reject(new Error(`exited ${code} without a JSON result.\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-3000)}`));
-      }
-    });
-  });
+  const setup = `ip link set lo up && iptables -A INPUT -i lo -p udp -m statistic --mode random --probability ${loss} -j DROP`;
+  return runInNamespace('sctp-loss-netns.run.ts', [], 100_000, setup) as Promise<Result>;
 }
 
 describe('data channel through ICE + DTLS + SCTP with 20 % random loss each way (network namespace)', () => {
