@@ -13,6 +13,7 @@ import {
   AnnexBWriter, createDepacketizer, createPacketizer, type EncodedFrame, IvfWriter, OggOpusWriter,
   readAnnexBAccessUnits, readIvf, readOggOpus, type RtpCodecName, splitAnnexB,
 } from '../../src/rtp/index.js';
+import { seededRandom } from '../sim/seeded-random';
 
 function have(tool: string): boolean {
   try {
@@ -90,24 +91,12 @@ function decodeErrors(path: string): string {
   }
 }
 
-// A small seeded PRNG (mulberry32) so every run shuffles the same way.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // Moves packets about `span` places. keepFirst keeps the first packet first: an Opus
 // receiver cannot tell that an earlier packet is still to come (no start flags), while the
 // video depacketisers wait at start-up for a frame's earlier packets.
 function shuffleWithin<T>(items: T[], span: number, seed: number, keepFirst: boolean): T[] {
   const out = items.slice();
-  const r = rng(seed);
+  const r = seededRandom(seed);
   for (let i = keepFirst ? 1 : 0; i < out.length; i++) {
     const j = Math.min(out.length - 1, i + Math.floor(r() * span));
     [out[i], out[j]] = [out[j], out[i]];

@@ -3,17 +3,7 @@
 // no timers: every run is deterministic for its seed.
 import type { IceAgent, IceEvent, IceTransmit } from '../../src/ice/index';
 import { type TransportAddress, addressKey } from '../../src/stun/address';
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seeded-random';
 
 export interface Packet {
   at: number;
@@ -52,7 +42,7 @@ export class SimNet {
   dropped = 0;
 
   constructor(readonly opts: NetOptions = {}) {
-    this.rng = mulberry32(opts.seed ?? 1);
+    this.rng = seededRandom(opts.seed ?? 1);
   }
 
   add(name: string, agent: IceAgent, addresses: TransportAddress[]): Node {

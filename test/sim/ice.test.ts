@@ -1,10 +1,11 @@
 // Two ICE agents in virtual time over an in-memory network (test/sim/ice-harness.ts).
 import { IceAgent, IceUdpMux, formatCandidate } from '../../src/ice/index';
 import { isStunMessage } from '../../src/stun/index';
-import { type Node, SimNet, addr, mulberry32, signal, states } from './ice-harness';
+import { type Node, SimNet, addr, signal, states } from './ice-harness';
+import { seededRandom } from './seeded-random';
 
 function pair(net: SimNet, aOpts: ConstructorParameters<typeof IceAgent>[0] = {}, bOpts: ConstructorParameters<typeof IceAgent>[0] = {}) {
-  const rnd = mulberry32(net.opts.seed ?? 1);
+  const rnd = seededRandom(net.opts.seed ?? 1);
   const a = net.add('A', new IceAgent({ controlling: true, random: rnd, ...aOpts }), [addr('127.0.0.1', 10001), addr('::1', 10001)]);
   const b = net.add('B', new IceAgent({ controlling: false, random: rnd, ...bOpts }), [addr('127.0.0.2', 20002), addr('::1', 20002)]);
   a.agent.gather(0);
@@ -68,7 +69,7 @@ describe('ICE agents in virtual time', () => {
 
   it.each([1, 2, 3, 4, 5])('connects with 30 %% of STUN checks lost (seed %i)', (seed) => {
     const net = new SimNet({ seed, jitter: 20 });
-    const rng = mulberry32(seed * 101);
+    const rng = seededRandom(seed * 101);
     // The first two checks are always lost (so every seed exercises retransmission), then 30 %.
     let stunSeen = 0;
     net.opts.drop = (p) => isStunMessage(p.bytes) && (++stunSeen <= 2 || rng() < 0.3);
@@ -184,7 +185,7 @@ describe('ICE agents in virtual time', () => {
   it.each([11, 12, 13, 14, 15, 16])('trickle in any order relative to the descriptions (seed %i)', (seed) => {
     const net = new SimNet({ seed, jitter: 10 });
     const { a, b } = pair(net);
-    const rng = mulberry32(seed);
+    const rng = seededRandom(seed);
     // Each step is one signalling message; they are delivered in a random order with random gaps.
     type Step = () => void;
     const steps: Step[] = [];

@@ -1,6 +1,7 @@
 // Virtual-time harness for SCTP engines: two sans-IO endpoints over an in-memory link
 // with seeded loss, duplication, reordering and delay. No sockets, no timers: time
 // jumps to the next event, so a 10 s transfer takes as long as its CPU work.
+import { seededRandom } from './seeded-random';
 
 export interface SansIoEndpoint {
   handleInput(now: number, bytes: Uint8Array): void;
@@ -24,18 +25,6 @@ export interface LinkConfig {
   rateBytesPerMs?: number;
   queueBytes?: number;
   seed?: number;
-}
-
-/** mulberry32: small, fast, seeded. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function seededBytes(seed: number): (n: number) => Uint8Array {

@@ -3,7 +3,7 @@
 // arrives intact, exactly once, and (on ordered streams) in order.
 import type { SctpAssociation } from '../../src/sctp/association';
 import type { SctpEvent } from '../../src/sctp/events';
-import { seededRandom } from './sctp-harness';
+import { seededRandom } from './seeded-random';
 
 export interface StreamSpec {
   id: number;

@@ -3,20 +3,10 @@ import type { TransportAddress } from '../../src/stun/address';
 import { MediaStream, MediaStreamTrack, RTCPeerConnection, type RTCDataChannel, type RTCTrackEvent } from '../../src/webrtc/index';
 import { Connection } from '../../src/webrtc/connection';
 import { setPeerTransportFactory } from '../../src/webrtc/rtc-peer-connection';
+import { seededRandom } from './seeded-random';
 
 // Two omnirtc peers over an in-memory network with seeded loss, duplication and
 // reordering (no sockets): ICE, DTLS, SCTP and RTP repair all run through it.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface LinkStats {
   sent: number;
   dropped: number;
@@ -24,7 +14,7 @@ interface LinkStats {
 }
 
 function lossyNetwork(seed: number, loss: number, dup: number, maxDelayMs: number): { adapter: NetworkAdapter; stats: LinkStats; close(): void } {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const sockets = new Map<string, (bytes: Uint8Array, from: TransportAddress) => void>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const stats: LinkStats = { sent: 0, dropped: 0, duplicated: 0 };

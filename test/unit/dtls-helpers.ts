@@ -3,6 +3,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { RecordAead } from '../../src/dtls/aead';
 import type { DtlsEndpoint, DtlsEvent } from '../../src/dtls/endpoint';
+import { seededRandom } from '../sim/seeded-random';
 
 export function nodeAead(key: Uint8Array): RecordAead {
   const alg = key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm';
@@ -34,18 +35,6 @@ export function nodeAead(key: Uint8Array): RecordAead {
     dispose() {
       k.fill(0);
     },
-  };
-}
-
-/** mulberry32: small, seeded, good enough to drive loss and reordering. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
