@@ -2,41 +2,12 @@
 // milliseconds per handshake, side by side with werift's DTLS; then application-data record
 // protect+unprotect throughput through the endpoint, with the WebAssembly AES-GCM (default)
 // and with node:crypto plugged in as the record cipher.
-import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
-import type { RecordAead } from '../src/dtls/aead.js';
 import { DtlsCertificate } from '../src/dtls/certificate.js';
 import { DtlsEndpoint, type DtlsEndpointOptions } from '../src/dtls/endpoint.js';
+import { nodeAead } from '../test/unit/dtls-helpers.js';
 import { type BenchSection, type Measurement, fmt, measure, table } from './harness.js';
-
-function nodeAead(key: Uint8Array): RecordAead {
-  const alg = key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm';
-  const k = Uint8Array.from(key);
-  return {
-    seal(nonce, aad, pt) {
-      const c = createCipheriv(alg, k, nonce).setAAD(aad);
-      const ct = c.update(pt);
-      c.final();
-      const out = new Uint8Array(ct.length + 16);
-      out.set(ct);
-      out.set(c.getAuthTag(), ct.length);
-      return out;
-    },
-    open(nonce, aad, sealed) {
-      const d = createDecipheriv(alg, k, nonce).setAAD(aad);
-      d.setAuthTag(sealed.subarray(sealed.length - 16));
-      const pt = d.update(sealed.subarray(0, sealed.length - 16));
-      try {
-        d.final();
-      } catch {
-        return null;
-      }
-      return new Uint8Array(pt);
-    },
-    dispose() {},
-  };
-}
 
 const certs = { client: DtlsCertificate.generateSync(), server: DtlsCertificate.generateSync() };
 
@@ -96,10 +67,18 @@ class MemoryTransport {
   };
 }
 
-async function weriftPair(w: WeriftDtls): Promise<{ client: WeriftSocket; server: WeriftSocket }> {
+type WeriftCerts = Awaited<ReturnType<typeof weriftCerts>>;
+
+/** A client and a server certificate (ECDSA P-256, SHA-256), as werift makes them. */
+async function weriftCerts(w: WeriftDtls) {
   const sh = { hash: 4, signature: 3 };
   const cc = await w.CipherContext.createSelfSignedCertificateWithKey(sh, 23);
   const sc = await w.CipherContext.createSelfSignedCertificateWithKey(sh, 23);
+  return { sh, cc, sc };
+}
+
+/** One werift DTLS handshake over an in-memory transport; resolves once both ends are connected. */
+async function weriftConnect(w: WeriftDtls, { sh, cc, sc }: WeriftCerts): Promise<{ client: WeriftSocket; server: WeriftSocket }> {
   const a = new MemoryTransport();
   const b = new MemoryTransport();
   a.peer = b;
@@ -114,7 +93,7 @@ async function weriftPair(w: WeriftDtls): Promise<{ client: WeriftSocket; server
 
 /** werift application data: client.send → in-memory transport → server onData, per record. */
 async function weriftRecords(w: WeriftDtls, size: number, ms: number): Promise<Measurement> {
-  const { client, server } = await weriftPair(w);
+  const { client, server } = await weriftConnect(w, await weriftCerts(w));
   let received = 0;
   server.onData.subscribe(() => received++);
   const data = Buffer.alloc(size, 7);
@@ -138,19 +117,9 @@ async function weriftRecords(w: WeriftDtls, size: number, ms: number): Promise<M
 }
 
 async function weriftHandshakes(w: WeriftDtls, ms: number): Promise<Measurement> {
-  const sh = { hash: 4, signature: 3 };
-  const cc = await w.CipherContext.createSelfSignedCertificateWithKey(sh, 23);
-  const sc = await w.CipherContext.createSelfSignedCertificateWithKey(sh, 23);
+  const certs = await weriftCerts(w);
   const one = async (): Promise<void> => {
-    const a = new MemoryTransport();
-    const b = new MemoryTransport();
-    a.peer = b;
-    b.peer = a;
-    const server = new w.DtlsServer({ transport: b, cert: sc.certPem, key: sc.keyPem, signatureHash: sh, certificateRequest: true, extendedMasterSecret: true, srtpProfiles: [1] });
-    const client = new w.DtlsClient({ transport: a, cert: cc.certPem, key: cc.keyPem, signatureHash: sh, certificateRequest: true, extendedMasterSecret: true, srtpProfiles: [1] });
-    const done = Promise.all([new Promise<void>((r) => server.onConnect.subscribe(() => r())), new Promise<void>((r) => client.onConnect.subscribe(() => r()))]);
-    void client.connect();
-    await done;
+    const { client, server } = await weriftConnect(w, certs);
     client.close();
     server.close();
   };
