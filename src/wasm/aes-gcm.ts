@@ -54,14 +54,9 @@ export class AesGcmKey {
   /** Encrypts plaintext; returns ciphertext || 16-byte tag. */
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
     this.#check(nonce, aad, plaintext.length + TAG_LENGTH);
-    const io = this.#io;
-    io.set(nonce, 0);
-    io.set(aad, DATA_OFFSET);
+    const n = this.#sealInIo(nonce, aad, plaintext);
     const at = DATA_OFFSET + aad.length;
-    io.set(plaintext, at);
-    const n = this.#fns.gcmSeal(this.#handle, aad.length, plaintext.length);
-    if (n < 0) throw new DOMException('AES-GCM seal failed', 'OperationError');
-    return io.slice(at, at + n);
+    return this.#io.slice(at, at + n);
   }
 
   /**
@@ -74,14 +69,9 @@ export class AesGcmKey {
     if (!(offset >= 0 && offset + plaintext.length + TAG_LENGTH <= out.length)) {
       throw new DOMException('AES-GCM output buffer too small for ciphertext and tag', 'OperationError');
     }
-    const io = this.#io;
-    io.set(nonce, 0);
-    io.set(aad, DATA_OFFSET);
+    const n = this.#sealInIo(nonce, aad, plaintext);
     const at = DATA_OFFSET + aad.length;
-    io.set(plaintext, at);
-    const n = this.#fns.gcmSeal(this.#handle, aad.length, plaintext.length);
-    if (n < 0) throw new DOMException('AES-GCM seal failed', 'OperationError');
-    out.set(io.subarray(at, at + n), offset);
+    out.set(this.#io.subarray(at, at + n), offset);
     return n;
   }
 
@@ -89,14 +79,10 @@ export class AesGcmKey {
   open(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null {
     this.#check(nonce, aad, sealed.length);
     if (sealed.length < TAG_LENGTH) return null;
-    const io = this.#io;
-    io.set(nonce, 0);
-    io.set(aad, DATA_OFFSET);
-    const at = DATA_OFFSET + aad.length;
-    io.set(sealed, at);
-    const n = this.#fns.gcmOpen(this.#handle, aad.length, sealed.length);
+    const n = this.#openInIo(nonce, aad, sealed);
     if (n < 0) return null;
-    return io.slice(at, at + n);
+    const at = DATA_OFFSET + aad.length;
+    return this.#io.slice(at, at + n);
   }
 
   /**
@@ -110,15 +96,34 @@ export class AesGcmKey {
     if (!(offset >= 0 && offset + sealed.length - TAG_LENGTH <= out.length)) {
       throw new DOMException('AES-GCM output buffer too small for the plaintext', 'OperationError');
     }
+    const n = this.#openInIo(nonce, aad, sealed);
+    if (n < 0) return -1;
+    const at = DATA_OFFSET + aad.length;
+    out.set(this.#io.subarray(at, at + n), offset);
+    return n;
+  }
+
+  /**
+   * Nonce at 0, AAD at DATA_OFFSET, plaintext right after it; the core seals in place, so
+   * ciphertext || tag stands at DATA_OFFSET + aad.length. Returns its length.
+   */
+  #sealInIo(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): number {
     const io = this.#io;
     io.set(nonce, 0);
     io.set(aad, DATA_OFFSET);
-    const at = DATA_OFFSET + aad.length;
-    io.set(sealed, at);
-    const n = this.#fns.gcmOpen(this.#handle, aad.length, sealed.length);
-    if (n < 0) return -1;
-    out.set(io.subarray(at, at + n), offset);
+    io.set(plaintext, DATA_OFFSET + aad.length);
+    const n = this.#fns.gcmSeal(this.#handle, aad.length, plaintext.length);
+    if (n < 0) throw new DOMException('AES-GCM seal failed', 'OperationError');
     return n;
+  }
+
+  /** As #sealInIo for opening: the plaintext length at DATA_OFFSET + aad.length, or < 0 when authentication fails. */
+  #openInIo(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): number {
+    const io = this.#io;
+    io.set(nonce, 0);
+    io.set(aad, DATA_OFFSET);
+    io.set(sealed, DATA_OFFSET + aad.length);
+    return this.#fns.gcmOpen(this.#handle, aad.length, sealed.length);
   }
 
   /** Wipes the key and frees its slot; the object is unusable afterwards. */
