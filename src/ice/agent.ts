@@ -184,17 +184,8 @@ interface Pair {
   counters: PairCounters;
 }
 
-interface PairCounters {
-  currentRoundTripTime?: number;
-  totalRoundTripTime: number;
-  responsesReceived: number;
-  requestsSent: number;
-  requestsReceived: number;
-  packetsSent: number;
-  packetsReceived: number;
-  bytesSent: number;
-  bytesReceived: number;
-}
+/** The counters of IceCandidatePairInfo, kept per pair. */
+type PairCounters = Omit<IceCandidatePairInfo, 'local' | 'remote' | 'state' | 'nominated'>;
 
 interface RelaySlot {
   turn: TurnClient;
