@@ -1,4 +1,4 @@
-import { RTCPeerConnection, type RTCPeerConnectionIceEvent } from '../../src/webrtc/index';
+import { MediaStream, MediaStreamTrack, RTCPeerConnection, type RTCPeerConnectionIceEvent, type RTCTrackEvent } from '../../src/webrtc/index';
 
 // Shared set-up for two omnirtc peers over real UDP on 127.0.0.1 (webrtc-*-loopback tests).
 
@@ -42,4 +42,21 @@ export function waitFor(pc: RTCPeerConnection, state: string, ms = 10000): Promi
       }
     });
   });
+}
+
+/**
+ * `a` sends an audio and a video track in one stream; after one negotiation both peers are
+ * connected. Returns a's tracks and the track events b has seen (and goes on collecting).
+ */
+export async function connectWithAudioVideo(a: RTCPeerConnection, b: RTCPeerConnection): Promise<{ audio: MediaStreamTrack; video: MediaStreamTrack; tracks: RTCTrackEvent[] }> {
+  const audio = new MediaStreamTrack({ kind: 'audio' });
+  const video = new MediaStreamTrack({ kind: 'video' });
+  const stream = new MediaStream();
+  a.addTrack(audio, stream);
+  a.addTrack(video, stream);
+  const tracks: RTCTrackEvent[] = [];
+  b.ontrack = (e) => tracks.push(e);
+  await negotiate(a, b);
+  await Promise.all([waitFor(a, 'connected'), waitFor(b, 'connected')]);
+  return { audio, video, tracks };
 }

@@ -1,6 +1,6 @@
 import { parse } from '../../src/sdp/index';
-import { MediaStream, MediaStreamTrack, type RTCDataChannel, type RTCDataChannelEvent, type RTCTrackEvent } from '../../src/webrtc/index';
-import { negotiate, trickledPair, waitFor } from './webrtc-harness';
+import type { RTCDataChannel, RTCDataChannelEvent } from '../../src/webrtc/index';
+import { connectWithAudioVideo, negotiate, trickledPair } from './webrtc-harness';
 
 // Two omnirtc peers over real UDP on 127.0.0.1: ICE, DTLS, SRTP, media both ways.
 
@@ -79,15 +79,7 @@ describe('omnirtc ↔ omnirtc over loopback UDP', () => {
       a.onicecandidate = (e) => candidates.push(e.candidate ? e.candidate.candidate : null);
       const states: string[] = [];
       a.onconnectionstatechange = () => states.push(a.connectionState);
-      const audio = new MediaStreamTrack({ kind: 'audio' });
-      const video = new MediaStreamTrack({ kind: 'video' });
-      const stream = new MediaStream();
-      a.addTrack(audio, stream);
-      a.addTrack(video, stream);
-      const tracks: RTCTrackEvent[] = [];
-      b.ontrack = (e) => tracks.push(e);
-      await negotiate(a, b);
-      await Promise.all([waitFor(a, 'connected'), waitFor(b, 'connected')]);
+      const { audio, video, tracks } = await connectWithAudioVideo(a, b);
       expect(a.iceConnectionState).toMatch(/connected|completed/);
       // W3C §4.3.2/§4.3.3: gathering new → gathering → complete, then a null candidate; connecting → connected.
       if (a.iceGatheringState !== 'complete') await new Promise((r) => a.addEventListener('icegatheringstatechange', r, { once: true }));

@@ -1,6 +1,5 @@
-import { MediaStream, MediaStreamTrack, type RTCTrackEvent } from '../../src/webrtc/index';
 import { readHeaderExtensions } from '../../src/webrtc/rtp-rewrite';
-import { negotiate, trickledPair, waitFor } from './webrtc-harness';
+import { connectWithAudioVideo, trickledPair } from './webrtc-harness';
 
 // Two omnirtc peers over real UDP on 127.0.0.1: the sender stamps transport-wide sequence
 // numbers on audio and video alike (one counter for the BUNDLE transport), the receiver
@@ -24,15 +23,7 @@ describe('transport-wide congestion control between two omnirtc peers', () => {
   it('feedback for our stamped packets arrives and the sender’s estimate becomes > 0', async () => {
     const [a, b] = trickledPair();
     try {
-      const audio = new MediaStreamTrack({ kind: 'audio' });
-      const video = new MediaStreamTrack({ kind: 'video' });
-      const stream = new MediaStream();
-      a.addTrack(audio, stream);
-      a.addTrack(video, stream);
-      const tracks: RTCTrackEvent[] = [];
-      b.ontrack = (e) => tracks.push(e);
-      await negotiate(a, b);
-      await Promise.all([waitFor(a, 'connected'), waitFor(b, 'connected')]);
+      const { audio, video, tracks } = await connectWithAudioVideo(a, b);
       const twccId = a.getSenders()[0].getParameters().headerExtensions.find((e) => e.uri === TWCC)?.id;
       expect(twccId).toBeDefined();
       const seen: number[] = [];
