@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RTCPeerConnection as OmniPeerConnection, type RTCTrackEvent } from '../../src/index';
 import { OggOpusWriter, createPacketizer, opusPacketSamples, readOggOpus } from '../../src/rtp/index';
-import { type OfferingPeer, answerMediaOffer, loadWerift, loadWrtc, runPeerScript, weriftOffer, weriftPeerConnection, within, wrtcOffer } from './peer-harness';
+import { type OfferingPeer, answerMediaOffer, runPeerScript, weriftOffer, weriftPeerWithTrack, within, wrtcOffer, wrtcPeerWithSource } from './peer-harness';
 
 const peer = process.argv[2] === 'wrtc' ? 'wrtc' : 'werift';
 
@@ -88,9 +88,7 @@ interface AudioPeer extends OfferingPeer {
 const WERIFT_TS_BASE = 123456;
 
 function weriftPeer(packets: Uint8Array[]): AudioPeer {
-  const pc = weriftPeerConnection();
-  const track = new (loadWerift().MediaStreamTrack)({ kind: 'audio' });
-  pc.addTransceiver(track, { direction: 'sendrecv' });
+  const { pc, track } = weriftPeerWithTrack('audio');
   const sent = new Set(packets.map(hex));
   const got = { packets: 0, matchingPayloads: 0 };
   // biome-ignore lint/suspicious/noExplicitAny: werift track
@@ -127,11 +125,7 @@ function weriftPeer(packets: Uint8Array[]): AudioPeer {
 }
 
 function wrtcPeer(): AudioPeer {
-  const wrtc = loadWrtc();
-  const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
-  const source = new wrtc.nonstandard.RTCAudioSource();
-  const track = source.createTrack();
-  pc.addTransceiver(track, { direction: 'sendrecv', streams: [new wrtc.MediaStream([track])] });
+  const { wrtc, pc, source, track } = wrtcPeerWithSource('audio');
   const got = { packets: 0, decodedSamples: 0, decodedCallbacks: 0, peakSample: 0 };
   const loud: Int16Array[] = []; // channel 0 of the decoded 10 ms blocks that are not silence
   let sampleRate = 48000;

@@ -24,6 +24,26 @@ export function weriftPeerConnection(): any {
   return new (loadWerift().RTCPeerConnection)({ iceServers: [], iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'], iceInterfaceAddresses: { udp4: '127.0.0.1' } });
 }
 
+/** A werift peer with one sendrecv transceiver of `kind`, sending from the returned track. */
+// biome-ignore lint/suspicious/noExplicitAny: werift's types are not part of this project
+export function weriftPeerWithTrack(kind: 'audio' | 'video'): { pc: any; track: any; transceiver: any } {
+  const pc = weriftPeerConnection();
+  const track = new (loadWerift().MediaStreamTrack)({ kind });
+  const transceiver = pc.addTransceiver(track, { direction: 'sendrecv' });
+  return { pc, track, transceiver };
+}
+
+/** A wrtc peer with one sendrecv transceiver of `kind`, fed by a nonstandard RTCAudioSource / RTCVideoSource. */
+// biome-ignore lint/suspicious/noExplicitAny: @roamhq/wrtc's types are not part of this project
+export function wrtcPeerWithSource(kind: 'audio' | 'video'): { wrtc: any; pc: any; source: any; track: any } {
+  const wrtc = loadWrtc();
+  const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
+  const source = kind === 'audio' ? new wrtc.nonstandard.RTCAudioSource() : new wrtc.nonstandard.RTCVideoSource();
+  const track = source.createTrack();
+  pc.addTransceiver(track, { direction: 'sendrecv', streams: [new wrtc.MediaStream([track])] });
+  return { wrtc, pc, source, track };
+}
+
 /** werift's offer once its host candidates are in (it has no gathering-complete event worth trusting here). */
 // biome-ignore lint/suspicious/noExplicitAny: werift peer connection
 export async function weriftOffer(pc: any): Promise<string> {

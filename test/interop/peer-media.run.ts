@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RTCPeerConnection as OmniPeerConnection, type RTCTrackEvent } from '../../src/index';
 import { createPacketizer, readIvf } from '../../src/rtp/index';
-import { type OfferingPeer, answerMediaOffer, loadWerift, loadWrtc, runPeerScript, weriftOffer, weriftPeerConnection, wrtcOffer } from './peer-harness';
+import { type OfferingPeer, answerMediaOffer, runPeerScript, weriftOffer, weriftPeerWithTrack, wrtcOffer, wrtcPeerWithSource } from './peer-harness';
 
 const peer = process.argv[2] === 'wrtc' ? 'wrtc' : 'werift';
 
@@ -31,9 +31,7 @@ interface MediaPeer extends OfferingPeer {
 }
 
 function weriftPeer(): MediaPeer {
-  const pc = weriftPeerConnection();
-  const track = new (loadWerift().MediaStreamTrack)({ kind: 'video' });
-  const transceiver = pc.addTransceiver(track, { direction: 'sendrecv' });
+  const { pc, track, transceiver } = weriftPeerWithTrack('video');
   const got = { packets: 0, frames: 0 };
   // biome-ignore lint/suspicious/noExplicitAny: werift track
   pc.onTrack.subscribe((t: any) => t.onReceiveRtp.subscribe((rtp: { header: { marker: boolean } }) => {
@@ -66,11 +64,7 @@ function weriftPeer(): MediaPeer {
 }
 
 function wrtcPeer(): MediaPeer {
-  const wrtc = loadWrtc();
-  const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
-  const source = new wrtc.nonstandard.RTCVideoSource();
-  const track = source.createTrack();
-  pc.addTransceiver(track, { direction: 'sendrecv', streams: [new wrtc.MediaStream([track])] });
+  const { wrtc, pc, source, track } = wrtcPeerWithSource('video');
   const got = { packets: 0, frames: 0 };
   // biome-ignore lint/suspicious/noExplicitAny: wrtc event
   pc.ontrack = (e: any) => {
