@@ -9,18 +9,13 @@
 import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { RTCPeerConnection as OmniPeerConnection, type RTCDataChannel, type RTCDataChannelInit } from '../../src/index';
-import { bulkChunk, DC_PAGE_SCRIPT, SEED_FROM_CHROME, SEED_FROM_OMNI, seqMessage } from './chromium-dc-page';
+import { BULK_BYTES, bulkChunk, type ChannelInfo, DC_PAGE_SCRIPT, MANY_CHANNELS, SEED_FROM_CHROME, SEED_FROM_OMNI, SEQ_COUNT, SMALL_COUNT, seqMessage } from './chromium-dc-page';
 import { chromeAnswer, openChromium } from './chromium-harness';
 import { gathered, runPeerScript, within } from './peer-harness';
 
 const role = process.argv[2] === 'chrome-offers' ? 'chrome-offers' : 'omnirtc-offers';
 /** Which side creates the channels of each scenario. */
 const opener: 'omni' | 'chrome' = process.argv[3] === 'omni' || process.argv[3] === 'chrome' ? process.argv[3] : role === 'omnirtc-offers' ? 'omni' : 'chrome';
-
-const SEQ_COUNT = 1000;
-const BULK_BYTES = 16 * 1024 * 1024;
-const SMALL_COUNT = 50;
-const MANY_CHANNELS = 100;
 
 function until(cond: () => boolean, ms: number, what: string): Promise<void> {
   return within(
@@ -74,16 +69,6 @@ type PageWindow = Record<string, unknown> & {
   chans: Record<string, (RTCDataChannel & { got: unknown[]; closedSeen: boolean })[]>;
 };
 
-interface ChannelInfo {
-  label: string;
-  id: number | null;
-  ordered: boolean;
-  maxRetransmits: number | null;
-  maxPacketLifeTime: number | null;
-  negotiated: boolean;
-  protocol: string;
-  readyState: string;
-}
 
 const describeOmni = (dc: RTCDataChannel): ChannelInfo => ({
   label: dc.label,

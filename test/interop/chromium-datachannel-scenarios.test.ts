@@ -1,3 +1,4 @@
+import { BULK_BYTES, type ChannelInfo, MANY_CHANNELS, SEQ_COUNT, SMALL_COUNT } from './chromium-dc-page';
 import { spawnInNamespace } from './chromium-harness';
 
 // Issue 8 "Real peers", omnirtc ↔ headless Chromium over real UDP in a lo-only namespace
@@ -10,21 +11,6 @@ import { spawnInNamespace } from './chromium-harness';
 // with each side creating the channels, so DCEP, stream id parity and both DTLS/SCTP
 // roles are exercised.
 
-const SEQ_COUNT = 1000;
-const BULK_BYTES = 16 * 1024 * 1024;
-const SMALL_COUNT = 50;
-const MANY_CHANNELS = 100;
-
-interface ChannelInfo {
-  label: string;
-  id: number | null;
-  ordered: boolean;
-  maxRetransmits: number | null;
-  maxPacketLifeTime: number | null;
-  negotiated: boolean;
-  protocol: string;
-  readyState: string;
-}
 interface BulkDirection {
   expectedSha: string;
   sentSha?: string;

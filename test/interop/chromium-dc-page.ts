@@ -4,6 +4,24 @@
 // below byte for byte, so each side can check what the other sent without shipping it.
 import { PAGE_SIGNALLING } from './chromium-harness';
 
+/** The scenarios' sizes: messages each way in order, bytes of the bulk transfer, small messages, channels at once. */
+export const SEQ_COUNT = 1000;
+export const BULK_BYTES = 16 * 1024 * 1024;
+export const SMALL_COUNT = 50;
+export const MANY_CHANNELS = 100;
+
+/** A data channel's attributes as each side reports them. */
+export interface ChannelInfo {
+  label: string;
+  id: number | null;
+  ordered: boolean;
+  maxRetransmits: number | null;
+  maxPacketLifeTime: number | null;
+  negotiated: boolean;
+  protocol: string;
+  readyState: string;
+}
+
 /** Message i of the 1000-message scenario, sent by `side` ('o' = omnirtc, 'c' = Chromium). */
 export function seqMessage(i: number, side: string): string {
   const len = (i * 131) % 1500;
