@@ -37,6 +37,23 @@ function collector(): { push(m: string): void; wait(n: number): Promise<string[]
 
 const asText = (d: unknown): string => (typeof d === 'string' ? d : `binary:${(d as { byteLength: number }).byteLength}`);
 
+/**
+ * describe() for the stacks with the W3C API (werift, wrtc): an offer carrying a new 'peer'
+ * channel (wired to echo), or the answer to `offer`; the description once `ready` resolves.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: werift's and wrtc's types are not part of this project
+async function describeW3c(pc: any, wire: (dc: any) => void, offer: string | null, ready: () => Promise<void> = async () => undefined): Promise<string> {
+  if (offer === null) {
+    wire(pc.createDataChannel('peer'));
+    await pc.setLocalDescription(await pc.createOffer());
+  } else {
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    await pc.setLocalDescription(await pc.createAnswer());
+  }
+  await ready();
+  return pc.localDescription.sdp;
+}
+
 function weriftRemote(): Remote {
   const pc = weriftPeerConnection();
   const got = collector();
@@ -50,16 +67,7 @@ function weriftRemote(): Remote {
   // biome-ignore lint/suspicious/noExplicitAny: werift data channel
   pc.onDataChannel.subscribe((dc: any) => wire(dc));
   return {
-    async describe(offer) {
-      if (offer === null) {
-        wire(pc.createDataChannel('peer'));
-        await pc.setLocalDescription(await pc.createOffer());
-      } else {
-        await pc.setRemoteDescription({ type: 'offer', sdp: offer });
-        await pc.setLocalDescription(await pc.createAnswer());
-      }
-      return pc.localDescription.sdp;
-    },
+    describe: (offer) => describeW3c(pc, wire, offer),
     async applyAnswer(sdp) {
       await pc.setRemoteDescription({ type: 'answer', sdp });
     },
@@ -125,17 +133,7 @@ function wrtcRemote(): Remote {
   // biome-ignore lint/suspicious/noExplicitAny: wrtc event
   pc.ondatachannel = (e: any) => wire(e.channel);
   return {
-    async describe(offer) {
-      if (offer === null) {
-        wire(pc.createDataChannel('peer'));
-        await pc.setLocalDescription(await pc.createOffer());
-      } else {
-        await pc.setRemoteDescription({ type: 'offer', sdp: offer });
-        await pc.setLocalDescription(await pc.createAnswer());
-      }
-      await gathered();
-      return pc.localDescription.sdp;
-    },
+    describe: (offer) => describeW3c(pc, wire, offer, gathered),
     async applyAnswer(sdp) {
       await pc.setRemoteDescription({ type: 'answer', sdp });
     },
