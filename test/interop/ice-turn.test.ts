@@ -4,22 +4,16 @@
 import { IceAgent, type IceAgentOptions, type IceEvent } from '../../src/ice/index';
 import { IceRunner } from '../../src/runtime/ice-runner';
 import { nodeAdapter } from '../../src/runtime/node';
-import { type Coturn, startCoturn } from './turn-server';
+import { coturnForSuite } from './turn-server';
 
-let coturn: Coturn;
-beforeAll(async () => {
-  coturn = await startCoturn();
-}, 30_000);
-afterAll(async () => {
-  await coturn?.stop();
-});
+const coturn = coturnForSuite();
 
-const server = () => ({ address: '127.0.0.1', port: coturn.port, family: 4 as const });
+const server = () => ({ address: '127.0.0.1', port: coturn().port, family: 4 as const });
 
 async function until(pred: () => boolean, ms: number, what: string): Promise<void> {
   const end = performance.now() + ms;
   while (!pred()) {
-    if (performance.now() > end) throw new Error(`timeout: ${what}\n${coturn.log().slice(-1500)}`);
+    if (performance.now() > end) throw new Error(`timeout: ${what}\n${coturn().log().slice(-1500)}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -1,5 +1,5 @@
 // Our ICE agent against werift's ICE agent (werift's Connection class) over real UDP on
-// 127.0.0.1, in both roles, and with our side relay-only through a real coturn.
+// 127.0.0.1, in both roles, and with our side relay-only through a real coturn().
 // werift is configured loopback-only: its interface scan is switched off (useIpv4/useIpv6
 // false — with them on, a loopback-only interfaceAddresses filter matches nothing and it
 // falls back to every interface), 127.0.0.1 is its one additional host address and the
@@ -8,15 +8,9 @@ import { Candidate, Connection } from 'werift';
 import { IceAgent, type IceAgentOptions, formatCandidate } from '../../src/ice/index';
 import { IceRunner } from '../../src/runtime/ice-runner';
 import { nodeAdapter } from '../../src/runtime/node';
-import { type Coturn, startCoturn } from './turn-server';
+import { coturnForSuite } from './turn-server';
 
-let coturn: Coturn;
-beforeAll(async () => {
-  coturn = await startCoturn();
-}, 30_000);
-afterAll(async () => {
-  await coturn?.stop();
-});
+const coturn = coturnForSuite();
 
 async function until(pred: () => boolean, ms: number, what: string): Promise<void> {
   const end = performance.now() + ms;
@@ -102,13 +96,13 @@ describe('ICE interop with werift over loopback UDP', () => {
   it('omnirtc relay-only through coturn, werift on a host candidate', async () => {
     await run(true, {
       transportPolicy: 'relay',
-      turnServers: [{ server: { address: '127.0.0.1', port: coturn.port, family: 4 }, username: 'u', password: 'p' }],
+      turnServers: [{ server: { address: '127.0.0.1', port: coturn().port, family: 4 }, username: 'u', password: 'p' }],
     });
   });
   it('omnirtc relay-only through coturn over TCP, omnirtc controlling', async () => {
     await run(false, {
       transportPolicy: 'relay',
-      turnServers: [{ server: { address: '127.0.0.1', port: coturn.port, family: 4 }, username: 'u', password: 'p', transport: 'tcp' }],
+      turnServers: [{ server: { address: '127.0.0.1', port: coturn().port, family: 4 }, username: 'u', password: 'p', transport: 'tcp' }],
     });
   });
 });

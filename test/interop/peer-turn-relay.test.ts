@@ -1,16 +1,10 @@
 import { RTCPeerConnection, type RTCDataChannel, type RTCPeerConnectionIceEvent } from '../../src/webrtc/index';
-import { type Coturn, startCoturn } from './turn-server';
+import { coturnForSuite } from './turn-server';
 
 // Two omnirtc peers forced through a real coturn on 127.0.0.1 (iceServers with turn: URLs,
 // iceTransportPolicy "relay"): relay candidates only, the selected pair is relayed, and a
 // data channel carries messages over it. Needs Debian `coturn`.
-let coturn: Coturn;
-beforeAll(async () => {
-  coturn = await startCoturn();
-}, 30_000);
-afterAll(async () => {
-  await coturn?.stop();
-});
+const coturn = coturnForSuite();
 
 function trickle(from: RTCPeerConnection, to: RTCPeerConnection, types: string[]): void {
   from.addEventListener('icecandidate', (e) => {
@@ -25,7 +19,7 @@ describe('omnirtc through TURN (relay only)', () => {
     const pc = new RTCPeerConnection({
       iceAddresses: ['127.0.0.1'],
       iceServers: [
-        { urls: `turn:127.0.0.1:${coturn.port}`, username: 'u', credential: 'wrong' },
+        { urls: `turn:127.0.0.1:${coturn().port}`, username: 'u', credential: 'wrong' },
         { urls: 'stun:stun.invalid:3478' },
         { urls: 'turns:127.0.0.1:5349', username: 'u', credential: 'p' },
       ],
@@ -46,7 +40,7 @@ describe('omnirtc through TURN (relay only)', () => {
       await complete;
       expect(types).toEqual([]);
       expect(errors.length).toBeGreaterThan(0);
-      expect(errors.map((e) => e.url)).toContain(`turn:127.0.0.1:${coturn.port}`);
+      expect(errors.map((e) => e.url)).toContain(`turn:127.0.0.1:${coturn().port}`);
       expect(errors.every((e) => e.errorCode === 701)).toBe(true);
       // Host names and TLS servers are reported, not silently dropped.
       expect(errors.find((e) => e.url === 'stun:stun.invalid:3478')?.errorText).toMatch(/host names/);
@@ -59,7 +53,7 @@ describe('omnirtc through TURN (relay only)', () => {
   it.each(['udp', 'tcp'])('TURN over %s: relay candidates, relayed pair, data channel', async (transport) => {
     const config = {
       iceAddresses: ['127.0.0.1'],
-      iceServers: [{ urls: `turn:127.0.0.1:${coturn.port}?transport=${transport}`, username: 'u', credential: 'p' }],
+      iceServers: [{ urls: `turn:127.0.0.1:${coturn().port}?transport=${transport}`, username: 'u', credential: 'p' }],
       iceTransportPolicy: 'relay' as const,
     };
     const a = new RTCPeerConnection(config);

@@ -6,15 +6,9 @@ import { type TransportAddress, TurnClient, type TurnEvent } from '../../src/ice
 import { EngineDriver } from '../../src/runtime/driver';
 import { nodeAdapter } from '../../src/runtime/node';
 import type { TcpConnection, UdpSocket } from '../../src/runtime/udp';
-import { type Coturn, startCoturn } from './turn-server';
+import { coturnForSuite } from './turn-server';
 
-let coturn: Coturn;
-beforeAll(async () => {
-  coturn = await startCoturn();
-}, 30_000);
-afterAll(async () => {
-  await coturn?.stop();
-});
+const coturn = coturnForSuite();
 
 /** Drives a TurnClient over a real socket; time can be pushed forward to force refreshes. */
 class Harness {
@@ -30,7 +24,7 @@ class Harness {
     readonly transport: 'udp' | 'tcp',
     password = 'p',
   ) {
-    const server: TransportAddress = { address: '127.0.0.1', port: coturn.port, family: 4 };
+    const server: TransportAddress = { address: '127.0.0.1', port: coturn().port, family: 4 };
     this.client = new TurnClient({ server, username: 'u', password, transport, software: 'omnirtc-test' });
     this.driver = new EngineDriver(this.client, { now: () => this.now, after: () => this.pump() });
   }
@@ -43,7 +37,7 @@ class Harness {
     if (this.transport === 'udp') {
       this.udp = await nodeAdapter.bindUdp({ address: '127.0.0.1', onMessage: (b) => this.input(b) });
     } else {
-      this.tcp = await nodeAdapter.connectTcp({ address: '127.0.0.1', port: coturn.port, onData: (b) => this.input(b) });
+      this.tcp = await nodeAdapter.connectTcp({ address: '127.0.0.1', port: coturn().port, onData: (b) => this.input(b) });
     }
     this.client.start(this.now);
     this.pump();
@@ -56,7 +50,7 @@ class Harness {
 
   pump(): void {
     for (let b = this.client.pollTransmit(); b; b = this.client.pollTransmit()) {
-      if (this.udp) this.udp.send(b, { address: '127.0.0.1', port: coturn.port, family: 4 });
+      if (this.udp) this.udp.send(b, { address: '127.0.0.1', port: coturn().port, family: 4 });
       else this.tcp?.write(b);
     }
     for (let e = this.client.pollEvent(); e; e = this.client.pollEvent()) {
@@ -75,7 +69,7 @@ class Harness {
     const found = this.events.find((e) => e.type === type && pred(e as Extract<TurnEvent, { type: T }>));
     if (found) return Promise.resolve(found as Extract<TurnEvent, { type: T }>);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timeout waiting for ${type}; events: ${JSON.stringify(this.events.map((e) => e.type))}\n${coturn.log().slice(-2000)}`)), 5000);
+      const timer = setTimeout(() => reject(new Error(`timeout waiting for ${type}; events: ${JSON.stringify(this.events.map((e) => e.type))}\n${coturn().log().slice(-2000)}`)), 5000);
       this.waiters.push({
         pred: (e) => e.type === type && pred(e as Extract<TurnEvent, { type: T }>),
         resolve: (e) => {

@@ -116,3 +116,21 @@ export async function startCoturn(extra: string[] = []): Promise<Coturn> {
   await stop();
   throw new Error(`turnserver did not answer on 127.0.0.1:${port} within 15 s:\n${out}`);
 }
+
+/**
+ * Starts coturn before the calling suite's tests and stops it after them (Jest hooks);
+ * returns the running server.
+ */
+export function coturnForSuite(): () => Coturn {
+  let coturn: Coturn | undefined;
+  beforeAll(async () => {
+    coturn = await startCoturn();
+  }, 30_000);
+  afterAll(async () => {
+    await coturn?.stop();
+  });
+  return () => {
+    if (!coturn) throw new Error('coturn did not start (see the beforeAll error)');
+    return coturn;
+  };
+}
