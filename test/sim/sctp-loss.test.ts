@@ -9,6 +9,26 @@ function setup(seed: number) {
   return { a, b };
 }
 
+/**
+ * `bytes` on one reliable stream from a to b over `link` (seeded by link.seed), run until all
+ * is delivered or `maxMs` of virtual time pass; connectedAt is when a saw 'connected'.
+ */
+function bulkTransfer(link: LinkConfig & { seed: number }, bytes: number, maxMs: number) {
+  const { a, b } = setup(link.seed);
+  const tx = new WorkloadSender(a, [{ id: 0 }], bytes, link.seed, 64 * 1024);
+  const rx = new WorkloadReceiver(new Set([0]));
+  let connectedAt = -1;
+  const net = new SimNetwork([a, b], link, () => {
+    for (let e = a.pollEvent(); e; e = a.pollEvent()) if (e.type === 'connected') connectedAt = net.now;
+    for (let e = b.pollEvent(); e; e = b.pollEvent()) rx.onEvent(e);
+    tx.pump(net.now, 1024 * 1024);
+  });
+  a.connect(0);
+  b.connect(0);
+  const done = net.run(() => rx.bytes >= tx.totalBytes && tx.queuedBytes >= tx.totalBytes, maxMs);
+  return { a, b, tx, rx, net, connectedAt, done };
+}
+
 const RELIABLE: StreamSpec[] = [{ id: 0 }, { id: 1 }, { id: 2 }, { id: 3, unordered: true }];
 const UNRELIABLE: StreamSpec[] = [
   { id: 10, unordered: true, maxRetransmits: 0 },
@@ -90,19 +110,8 @@ describe('SCTP in virtual time over a lossy link', () => {
     [20, 12],
     [25, 13],
   ])('20%% loss each way, one-way delay %p ms: 4 MiB at ≥ 1 MB/s', (delayMs, seed) => {
-    const link: LinkConfig = { loss: 0.2, delayMs, jitterMs: 1, seed };
-    const { a, b } = setup(seed);
-    const tx = new WorkloadSender(a, [{ id: 0 }], 4 * 1024 * 1024, seed, 64 * 1024);
-    const rx = new WorkloadReceiver(new Set([0]));
-    let connectedAt = -1;
-    const net = new SimNetwork([a, b], link, () => {
-      for (let e = a.pollEvent(); e; e = a.pollEvent()) if (e.type === 'connected') connectedAt = net.now;
-      for (let e = b.pollEvent(); e; e = b.pollEvent()) rx.onEvent(e);
-      tx.pump(net.now, 1024 * 1024);
-    });
-    a.connect(0);
-    b.connect(0);
-    expect(net.run(() => rx.bytes >= tx.totalBytes && tx.queuedBytes >= tx.totalBytes, 30_000)).toBe(true);
+    const { tx, rx, net, connectedAt, done } = bulkTransfer({ loss: 0.2, delayMs, jitterMs: 1, seed }, 4 * 1024 * 1024, 30_000);
+    expect(done).toBe(true);
     expect(rx.errors).toEqual([]);
     const seconds = (net.now - connectedAt) / 1000;
     const rate = tx.totalBytes / seconds / 1e6;
@@ -138,19 +147,8 @@ describe('SCTP in virtual time over a lossy link', () => {
     [1000, 16 * 1024],
     [5000, 128 * 1024],
   ])('a %p B/ms bottleneck with a %p-byte drop-tail queue: near capacity without keeping the queue overflowing', (rate, queueBytes) => {
-    const link: LinkConfig = { delayMs: 20, rateBytesPerMs: rate, queueBytes, seed: 31 };
-    const { a, b } = setup(31);
-    const tx = new WorkloadSender(a, [{ id: 0 }], 6 * 1024 * 1024, 31, 64 * 1024);
-    const rx = new WorkloadReceiver(new Set([0]));
-    let connectedAt = -1;
-    const net = new SimNetwork([a, b], link, () => {
-      for (let e = a.pollEvent(); e; e = a.pollEvent()) if (e.type === 'connected') connectedAt = net.now;
-      for (let e = b.pollEvent(); e; e = b.pollEvent()) rx.onEvent(e);
-      tx.pump(net.now, 1024 * 1024);
-    });
-    a.connect(0);
-    b.connect(0);
-    expect(net.run(() => rx.bytes >= tx.totalBytes && tx.queuedBytes >= tx.totalBytes, 120_000)).toBe(true);
+    const { a, tx, net, connectedAt, done } = bulkTransfer({ delayMs: 20, rateBytesPerMs: rate, queueBytes, seed: 31 }, 6 * 1024 * 1024, 120_000);
+    expect(done).toBe(true);
     const goodput = tx.totalBytes / (net.now - connectedAt); // bytes per ms
     expect(goodput).toBeGreaterThan(0.85 * rate);
     // Drops at the queue: Reno probing costs some, a window kept above the pipe would cost ~30 %.
