@@ -6,6 +6,17 @@ import { SRTP_KDF_LABEL, SrtpContext, srtpDeriveKey } from '../../src/srtp/index
 const hex = (u: Uint8Array): string => Buffer.from(u).toString('hex');
 const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
 
+/** libsrtp's srtp_validate packet (16 bytes of 0xab after the header) protects to `wire` and back. */
+function expectLibsrtpPacket(profile: 'SRTP_AES128_CM_HMAC_SHA1_80' | 'SRTP_AES256_CM_HMAC_SHA1_80', masterKey: Uint8Array, masterSalt: Uint8Array, wire: string): void {
+  const plain = bytes('800f1234decafbadcafebabe' + 'ab'.repeat(16));
+  const tx = new SrtpContext({ profile, masterKey, masterSalt });
+  const rx = new SrtpContext({ profile, masterKey, masterSalt });
+  expect(hex(tx.protectRtp(plain))).toBe(hex(bytes(wire)));
+  expect(hex(rx.unprotectRtp(bytes(wire)))).toBe(hex(plain));
+  tx.dispose();
+  rx.dispose();
+}
+
 describe('RFC 3711 Appendix B.2: AES-CM keystream', () => {
   // Session key and salt given directly; SSRC 0 and index 0 make the IV the salt * 2^16,
   // and encrypting zeroes yields the keystream itself.
@@ -39,14 +50,7 @@ describe('RFC 3711 Appendix B.3: key derivation', () => {
     );
   });
   it('libsrtp srtp_validate packet (AES-128-CM, HMAC-SHA1-80) protects and unprotects', () => {
-    const plain = bytes('800f1234decafbadcafebabe' + 'ab'.repeat(16));
-    const wire = bytes('800f1234decafbadcafebabe 4e55dc4ce79978d88ca4d215949d2402 b78d6acc99ea179b8dbb');
-    const tx = new SrtpContext({ profile: p, masterKey, masterSalt });
-    const rx = new SrtpContext({ profile: p, masterKey, masterSalt });
-    expect(hex(tx.protectRtp(plain))).toBe(hex(wire));
-    expect(hex(rx.unprotectRtp(wire))).toBe(hex(plain));
-    tx.dispose();
-    rx.dispose();
+    expectLibsrtpPacket(p, masterKey, masterSalt, '800f1234decafbadcafebabe 4e55dc4ce79978d88ca4d215949d2402 b78d6acc99ea179b8dbb');
   });
 });
 
@@ -64,13 +68,6 @@ describe('RFC 6188: AES-256-CM', () => {
     );
   });
   it('libsrtp srtp_validate_aes_256 packet protects and unprotects', () => {
-    const plain = bytes('800f1234decafbadcafebabe' + 'ab'.repeat(16));
-    const wire = bytes('800f1234decafbadcafebabe f1d9de17ff251ff1aa007774b0b4b40d a08d9d9a5b3a55d8873b');
-    const tx = new SrtpContext({ profile: p, masterKey, masterSalt });
-    const rx = new SrtpContext({ profile: p, masterKey, masterSalt });
-    expect(hex(tx.protectRtp(plain))).toBe(hex(wire));
-    expect(hex(rx.unprotectRtp(wire))).toBe(hex(plain));
-    tx.dispose();
-    rx.dispose();
+    expectLibsrtpPacket(p, masterKey, masterSalt, '800f1234decafbadcafebabe f1d9de17ff251ff1aa007774b0b4b40d a08d9d9a5b3a55d8873b');
   });
 });
