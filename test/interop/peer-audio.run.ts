@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RTCPeerConnection as OmniPeerConnection, type RTCTrackEvent } from '../../src/index';
 import { OggOpusWriter, createPacketizer, opusPacketSamples, readOggOpus } from '../../src/rtp/index';
-import { type OfferingPeer, answerMediaOffer, runPeerScript, weriftOffer, weriftPeerWithTrack, within, wrtcOffer, wrtcPeerWithSource } from './peer-harness';
+import { type OfferingPeer, answerMediaOffer, offeringPeer, runPeerScript, weriftOffer, weriftPeerWithTrack, within, wrtcOffer, wrtcPeerWithSource } from './peer-harness';
 
 const peer = process.argv[2] === 'wrtc' ? 'wrtc' : 'werift';
 
@@ -100,10 +100,7 @@ function weriftPeer(packets: Uint8Array[]): AudioPeer {
   );
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
-    offer: () => weriftOffer(pc),
-    async answer(sdp) {
-      await pc.setRemoteDescription({ type: 'answer', sdp });
-    },
+    ...offeringPeer(pc, weriftOffer),
     startSending() {
       // werift rewrites SSRC and payload type to its negotiated ones and keeps the rest.
       const packetizer = createPacketizer('opus', { payloadType: 111, ssrc: 0x2222 });
@@ -150,10 +147,7 @@ function wrtcPeer(): AudioPeer {
   };
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
-    offer: () => wrtcOffer(pc),
-    async answer(sdp) {
-      await pc.setRemoteDescription({ type: 'answer', sdp });
-    },
+    ...offeringPeer(pc, wrtcOffer),
     startSending() {
       // 10 ms of a 440 Hz sine per call (a tone, so libwebrtc's Opus encoder does not go to DTX).
       const samples = new Int16Array(480);

@@ -85,6 +85,17 @@ export interface OfferingPeer {
   answer(sdp: string): Promise<void>;
 }
 
+/** The offer/answer half of a W3C-API peer (werift, wrtc): `makeOffer(pc)`, then the answer applied. */
+// biome-ignore lint/suspicious/noExplicitAny: werift's and wrtc's types are not part of this project
+export function offeringPeer(pc: any, makeOffer: (pc: any) => Promise<string>): OfferingPeer {
+  return {
+    offer: () => makeOffer(pc),
+    async answer(sdp) {
+      await pc.setRemoteDescription({ type: 'answer', sdp });
+    },
+  };
+}
+
 /**
  * omnirtc answers `remote`'s offer with a sendrecv track of `kind` restricted to `mimeType`,
  * and waits until connected. Returns the transceiver and the track omnirtc sends on.

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RTCPeerConnection as OmniPeerConnection, type RTCTrackEvent } from '../../src/index';
 import { createPacketizer, readIvf } from '../../src/rtp/index';
-import { type OfferingPeer, answerMediaOffer, runPeerScript, weriftOffer, weriftPeerWithTrack, wrtcOffer, wrtcPeerWithSource } from './peer-harness';
+import { type OfferingPeer, answerMediaOffer, offeringPeer, runPeerScript, weriftOffer, weriftPeerWithTrack, wrtcOffer, wrtcPeerWithSource } from './peer-harness';
 
 const peer = process.argv[2] === 'wrtc' ? 'wrtc' : 'werift';
 
@@ -40,10 +40,7 @@ function weriftPeer(): MediaPeer {
   }));
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
-    offer: () => weriftOffer(pc),
-    async answer(sdp) {
-      await pc.setRemoteDescription({ type: 'answer', sdp });
-    },
+    ...offeringPeer(pc, weriftOffer),
     startSending() {
       const pt = transceiver.codecs?.[0]?.payloadType ?? 96;
       const frames = vp8Frames();
@@ -76,10 +73,7 @@ function wrtcPeer(): MediaPeer {
   };
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
-    offer: () => wrtcOffer(pc),
-    async answer(sdp) {
-      await pc.setRemoteDescription({ type: 'answer', sdp });
-    },
+    ...offeringPeer(pc, wrtcOffer),
     startSending() {
       // I420 grey frames from libwebrtc's own encoder (VP8 as negotiated).
       const width = 320;
