@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { RTCPeerConnection as OmniPeerConnection, type RTCDataChannel, type RTCDataChannelInit } from '../../src/index';
 import { BULK_BYTES, bulkChunk, type ChannelInfo, DC_PAGE_SCRIPT, MANY_CHANNELS, SEED_FROM_CHROME, SEED_FROM_OMNI, SEQ_COUNT, SMALL_COUNT, seqMessage } from './chromium-dc-page';
-import { chromeAnswer, openChromium } from './chromium-harness';
+import { chromeAnswer, chromeApplyAnswer, openChromium } from './chromium-harness';
 import { gathered, runPeerScript, within } from './peer-harness';
 
 const role = process.argv[2] === 'chrome-offers' ? 'chrome-offers' : 'omnirtc-offers';
@@ -517,9 +517,7 @@ async function connect(page: Page, pc: OmniPeerConnection): Promise<void> {
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });
     await pc.setLocalDescription();
     await gathered(pc);
-    await page.evaluate(async (sdp) => {
-      await (window as unknown as { pc: RTCPeerConnection }).pc.setRemoteDescription({ type: 'answer', sdp });
-    }, pc.localDescription?.sdp ?? '');
+    await chromeApplyAnswer(page, pc.localDescription?.sdp ?? '');
   }
 }
 

@@ -1,7 +1,7 @@
 // Chromium ↔ omnirtc data channels, run inside a lo-only namespace by
 // chromium-datachannel.test.ts. argv[2]: 'chrome-offers' | 'omnirtc-offers'.
 import { RTCPeerConnection as OmniPeerConnection, type RTCDataChannel } from '../../src/index';
-import { chromeAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
+import { chromeAnswer, chromeApplyAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
 import { gathered, runPeerScript, within } from './peer-harness';
 
 const role = process.argv[2] === 'omnirtc-offers' ? 'omnirtc-offers' : 'chrome-offers';
@@ -51,10 +51,7 @@ async function main(): Promise<void> {
       await pc.setRemoteDescription({ type: 'offer', sdp: offer });
       await pc.setLocalDescription();
       await gathered(pc);
-      await page.evaluate(async (sdp) => {
-        const w = window as unknown as { pc: RTCPeerConnection };
-        await w.pc.setRemoteDescription({ type: 'answer', sdp });
-      }, pc.localDescription?.sdp ?? '');
+      await chromeApplyAnswer(page, pc.localDescription?.sdp ?? '');
       dc = await within(incoming, 15000, 'datachannel event from Chromium');
       result.label = dc.label;
     }

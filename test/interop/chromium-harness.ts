@@ -84,6 +84,11 @@ export function chromeAnswer(page: Page, offer: string): Promise<string> {
   return page.evaluate((sdp) => (window as unknown as { answer: (s: string) => Promise<string> }).answer(sdp), offer);
 }
 
+/** Chromium's page connection applies omnirtc's answer `sdp`. */
+export async function chromeApplyAnswer(page: Page, sdp: string): Promise<void> {
+  await page.evaluate((answer) => (window as unknown as { pc: RTCPeerConnection }).pc.setRemoteDescription({ type: 'answer', sdp: answer }), sdp);
+}
+
 /**
  * Runs `script` (a .ts file under test/interop) with tsx inside a new network namespace
  * with only `lo` up, and returns its last stdout line parsed as JSON. Fails with a message

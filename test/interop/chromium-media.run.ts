@@ -2,7 +2,7 @@
 // argv[2]: 'chrome-offers' | 'omnirtc-offers'. Prints one JSON line with the results.
 import { execFileSync } from 'node:child_process';
 import { MediaStream, RTCPeerConnection as OmniPeerConnection, RTCRtpReceiver, type RTCTrackEvent } from '../../src/index';
-import { openChromium } from './chromium-harness';
+import { chromeApplyAnswer, openChromium } from './chromium-harness';
 import { gathered, runPeerScript } from './peer-harness';
 
 const role = process.argv[2] === 'omnirtc-offers' ? 'omnirtc-offers' : 'chrome-offers';
@@ -78,10 +78,7 @@ async function main(): Promise<void> {
       await pc.setLocalDescription();
       await gathered(pc);
       const answer = pc.localDescription?.sdp ?? '';
-      await page.evaluate(async (sdp) => {
-        const w = window as unknown as { pc: RTCPeerConnection };
-        await w.pc.setRemoteDescription({ type: 'answer', sdp });
-      }, answer);
+      await chromeApplyAnswer(page, answer);
     } else {
       pc.addTransceiver('audio', { direction: 'recvonly' });
       const vt = pc.addTransceiver('video', { direction: 'recvonly' });

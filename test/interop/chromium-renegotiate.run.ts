@@ -4,7 +4,7 @@
 // channel keeps working throughout. Prints one JSON line.
 import { MediaStream, RTCPeerConnection as OmniPeerConnection, type RTCDataChannel, type RTCTrackEvent } from '../../src/index';
 import { parse } from '../../src/sdp/index';
-import { openChromium, PAGE_SIGNALLING } from './chromium-harness';
+import { chromeApplyAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
 import { gathered, runPeerScript, within } from './peer-harness';
 
 const PAGE_SCRIPT = `
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     const offer = await call<string>('addCamera');
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });
     await pc.setLocalDescription();
-    await page.evaluate((sdp) => (window as unknown as { pc: RTCPeerConnection }).pc.setRemoteDescription({ type: 'answer', sdp }), pc.localDescription?.sdp ?? '');
+    await chromeApplyAnswer(page, pc.localDescription?.sdp ?? '');
     const video = tracks.find((t) => t.track.kind === 'video');
     if (!video) throw new Error('no track event for Chromium’s camera');
     const frames = video.track.frames();
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     await pc.setRemoteDescription({ type: 'offer', sdp: restartOffer });
     await pc.setLocalDescription();
     await gathered(pc);
-    await page.evaluate((sdp) => (window as unknown as { pc: RTCPeerConnection }).pc.setRemoteDescription({ type: 'answer', sdp }), pc.localDescription?.sdp ?? '');
+    await chromeApplyAnswer(page, pc.localDescription?.sdp ?? '');
     await new Promise((r) => setTimeout(r, 1000));
     result.step5 = {
       ourUfragChanged: parse(pc.currentLocalDescription?.sdp ?? '').media[0].iceUfrag !== ufragOurs,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaStream, MediaStreamTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpSender, type RTCRtpTransceiver } from '../../src/index';
 import { opusPacketSamples, readAnnexBAccessUnits, readIvf, readOggOpus } from '../../src/rtp/index';
-import { chromeAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
+import { chromeAnswer, chromeApplyAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
 import { gathered, runPeerScript } from './peer-harness';
 
 const codec = process.argv[2] === 'h264' ? 'h264' : 'vp8';
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       vt = vtr;
       await pc.setLocalDescription();
       await gathered(pc);
-      await page.evaluate((sdp) => (window as unknown as { pc: RTCPeerConnection }).pc.setRemoteDescription({ type: 'answer', sdp }), pc.localDescription?.sdp ?? '');
+      await chromeApplyAnswer(page, pc.localDescription?.sdp ?? '');
     }
     const t0 = Date.now();
     while (pc.connectionState !== 'connected') {
