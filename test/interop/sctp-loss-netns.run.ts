@@ -3,41 +3,23 @@
 // the receiver (INPUT on lo: each packet is seen once, so the loss applies each way).
 // A reliable ordered data channel carries 4 MiB of random bytes; prints one JSON line.
 import { createHash, randomBytes } from 'node:crypto';
-import { type RTCDataChannel, type RTCDataChannelEvent, RTCPeerConnection, type RTCPeerConnectionIceEvent } from '../../src/webrtc/index';
+import type { RTCDataChannel, RTCDataChannelEvent } from '../../src/webrtc/index';
+import { negotiate, trickledPair } from '../sim/webrtc-harness';
+import { within } from './peer-harness';
 
 const TOTAL = 4 * 1024 * 1024;
 const MESSAGE = 16 * 1024;
 
-function trickle(from: RTCPeerConnection, to: RTCPeerConnection): void {
-  from.addEventListener('icecandidate', (e) => {
-    void to.addIceCandidate((e as RTCPeerConnectionIceEvent).candidate ?? null).catch(() => undefined);
-  });
-}
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() =>
-    clearTimeout(timer),
-  );
-}
-
 async function main(): Promise<void> {
-  const config = { iceAddresses: ['127.0.0.1'] };
-  const a = new RTCPeerConnection(config);
-  const b = new RTCPeerConnection(config);
+  const [a, b] = trickledPair();
   try {
-    trickle(a, b);
-    trickle(b, a);
     const started = performance.now();
     const dc = a.createDataChannel('bulk');
     const remote = new Promise<RTCDataChannel>((resolve) => {
       b.ondatachannel = (e) => resolve((e as RTCDataChannelEvent).channel);
     });
     const opened = new Promise((resolve) => dc.addEventListener('open', resolve, { once: true }));
-    await a.setLocalDescription();
-    await b.setRemoteDescription(a.localDescription!);
-    await b.setLocalDescription();
-    await a.setRemoteDescription(b.localDescription!);
+    await negotiate(a, b);
     await within(opened, 45_000, 'data channel open');
     const rc = await within(remote, 5000, 'datachannel event');
     const openMs = performance.now() - started;
