@@ -16,7 +16,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SctpAssociation } from '../src/sctp/association.js';
-import { type RTCDataChannel, type RTCDataChannelEvent, RTCPeerConnection, type RTCPeerConnectionIceEvent } from '../src/webrtc/index.js';
+import type { RTCDataChannel, RTCDataChannelEvent } from '../src/webrtc/index.js';
+import { negotiate, trickledPair } from '../test/sim/webrtc-harness.js';
 import { DataChannelManager, type ManagedChannel } from '../src/sctp/dcep/channel-manager.js';
 import type { BenchSection } from './harness.js';
 
@@ -294,25 +295,14 @@ async function weriftFullStack(size: number, ms: number): Promise<Result> {
 }
 
 async function omnirtcFullStack(size: number, ms: number): Promise<Result> {
-  const config = { iceAddresses: ['127.0.0.1'] };
-  const a = new RTCPeerConnection(config);
-  const b = new RTCPeerConnection(config);
-  const trickle = (from: RTCPeerConnection, to: RTCPeerConnection) =>
-    from.addEventListener('icecandidate', (e) => {
-      void to.addIceCandidate((e as RTCPeerConnectionIceEvent).candidate ?? null).catch(() => undefined);
-    });
+  const [a, b] = trickledPair();
   try {
-    trickle(a, b);
-    trickle(b, a);
     const dc = a.createDataChannel('bench');
     const remote = new Promise<RTCDataChannel>((resolve) => {
       b.ondatachannel = (e) => resolve((e as RTCDataChannelEvent).channel);
     });
     const opened = new Promise((resolve) => dc.addEventListener('open', resolve, { once: true }));
-    await a.setLocalDescription();
-    await b.setRemoteDescription(a.localDescription!);
-    await b.setLocalDescription();
-    await a.setRemoteDescription(b.localDescription!);
+    await negotiate(a, b);
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([opened, new Promise((_, rej) => (timer = setTimeout(() => rej(new Error('did not open within 10 s')), 10_000)))]).finally(() => clearTimeout(timer));
     const rc = await remote;
