@@ -145,6 +145,20 @@ async function werift(size: number, ms: number): Promise<Result> {
   return result;
 }
 
+// The tail both child scripts share (JavaScript source): after a warm-up, count bytes and
+// msgs for ms, then stop the sender and print the rates as one JSON line.
+const MEASURE_AND_REPORT = `  setTimeout(() => {
+    bytes = msgs = 0;
+    const t0 = performance.now();
+    setTimeout(() => {
+      const dt = (performance.now() - t0) / 1000;
+      stop = true;
+      console.log(JSON.stringify({ bytesPerSec: bytes / dt, msgsPerSec: msgs / dt }));
+      process.exit(0);
+    }, ms);
+  }, Math.min(300, ms / 4));
+`;
+
 // node-datachannel runs in a child process: libdatachannel may crash the process while
 // tearing down its threads, which must not take the whole benchmark run with it.
 const NDC_SCRIPT = `
@@ -182,17 +196,7 @@ dc.onOpen(() => {
   dc.setBufferedAmountLowThreshold(windowBytes / 2);
   dc.onBufferedAmountLow(fill);
   fill();
-  setTimeout(() => {
-    bytes = msgs = 0;
-    const t0 = performance.now();
-    setTimeout(() => {
-      const dt = (performance.now() - t0) / 1000;
-      stop = true;
-      console.log(JSON.stringify({ bytesPerSec: bytes / dt, msgsPerSec: msgs / dt }));
-      process.exit(0);
-    }, ms);
-  }, Math.min(300, ms / 4));
-});
+${MEASURE_AND_REPORT}});
 `;
 
 async function nodeDatachannel(size: number, ms: number): Promise<Result> {
@@ -245,17 +249,7 @@ dc.stateChanged.subscribe((st) => {
   dc.bufferedAmountLowThreshold = windowBytes / 2;
   dc.bufferedAmountLow.subscribe(fill);
   fill();
-  setTimeout(() => {
-    bytes = msgs = 0;
-    const t0 = performance.now();
-    setTimeout(() => {
-      const dt = (performance.now() - t0) / 1000;
-      stop = true;
-      console.log(JSON.stringify({ bytesPerSec: bytes / dt, msgsPerSec: msgs / dt }));
-      process.exit(0);
-    }, ms);
-  }, Math.min(300, ms / 4));
-});
+${MEASURE_AND_REPORT}});
 (async () => {
   await a.setLocalDescription(await a.createOffer());
   await b.setRemoteDescription(a.localDescription);
