@@ -374,7 +374,6 @@ function stackList(lines: string[]): { name: string; make: () => Pair }[] {
 export async function run(): Promise<BenchSection> {
   const lines: string[] = [];
   const stacks = stackList(lines);
-  const ndc = (stacks.some((s) => s.name === 'node-datachannel') ? require('node-datachannel') : undefined) as { cleanup?: () => void } | undefined;
   const omniDc = typeof (RTCPeerConnection.prototype as unknown as { createDataChannel?: unknown }).createDataChannel === 'function';
   lines.push(
     `Two peers in one process over 127.0.0.1 UDP with trickle ICE; each pair negotiates one data channel${omniDc ? '' : ' (omnirtc: one audio transceiver — its data channels had not landed when this ran)'}. Memory: in a fresh \`node --expose-gc\` process per stack (this file bundled by esbuild as the package ships), ${MEMORY_WARM_PAIRS} pairs kept alive first, then ${MEMORY_PAIRS} more pairs connected with their channel open and left idle for 1 s; forced GC before each reading (not for node-datachannel, which crashes under gc()); deltas divided by ${MEMORY_PAIRS}; the median-RSS run of ${MEMORY_RUNS}. A pair is two RTCPeerConnections: per connection is half.`,
@@ -410,7 +409,8 @@ export async function run(): Promise<BenchSection> {
       lines.push(`| ${s.name} | failed: ${(e as Error).message} | | | | | | | |`);
     }
   }
-  ndc?.cleanup?.();
+  // No ndc.cleanup(): node-datachannel 0.33 segfaults in it after pairs were closed;
+  // bench/index.ts exits the process when every section is written.
   lines.push('', 'Forwarding (SFU hop) A → B → C, all omnirtc in this process, 1200-byte RTP packets: CPU of the whole process per Mbit/s delivered at C.', '', '| offered Mbit/s | delivered Mbit/s | process CPU % | CPU-seconds per second per delivered Mbit/s |', '|---:|---:|---:|---:|');
   for (const mbps of [2, 8]) {
     try {

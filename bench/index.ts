@@ -32,3 +32,5 @@ if (only.length === 0) {
   writeFileSync(join(dir, 'RESULTS.md'), header.concat(sections.flatMap((s) => [`## ${s.title}`, '', ...s.lines, ''])).join('\n'));
   console.log('\nwrote bench/RESULTS.md');
 }
+// Native peers (node-datachannel) keep threads and handles alive after their benches.
+process.exit(0);
