@@ -42,6 +42,9 @@ import { unknownAttributeResponse, unknownRequiredAttributes } from '../stun/unk
 import { TurnClient } from '../turn/client.js';
 import { type IceCandidate, type IceCandidateType, candidatePriority, pairPriority, parseCandidate, randomIceString } from './candidate.js';
 
+/** Bound on STUN and on TURN servers an agent gathers from (each kind). */
+const MAX_ICE_SERVERS = 16;
+
 export type IceConnectionState = 'new' | 'checking' | 'connected' | 'completed' | 'disconnected' | 'failed' | 'closed';
 export type IceGatheringState = 'new' | 'gathering' | 'complete';
 export type IceRole = 'controlling' | 'controlled';
@@ -376,6 +379,17 @@ export class IceAgent {
   }
 
   /** Starts gathering: host candidates at once, then server-reflexive and relayed ones. */
+  /**
+   * Adds STUN/TURN servers learnt after construction (the caller resolved their host names).
+   * Only before gather(): servers join the first gathering round; ignored by ice-lite agents.
+   */
+  addServers(servers: { stun?: TransportAddress[]; turn?: IceTurnServer[] }): void {
+    this.assertOpen();
+    if (this.gatherStarted || this.lite) return;
+    for (const a of servers.stun ?? []) if (this.stunServers.length < MAX_ICE_SERVERS) this.stunServers.push(a);
+    for (const t of servers.turn ?? []) if (this.turnServers.length < MAX_ICE_SERVERS) this.turnServers.push(t);
+  }
+
   gather(now: number): void {
     this.assertOpen();
     this.clock = now;

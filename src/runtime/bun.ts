@@ -1,5 +1,6 @@
 // omnirtc/bun — the Bun network adapter: Bun.udpSocket for UDP, Bun.connect for TURN
 // over TCP (both want IP literals), node:os for the interface list.
+import { lookup } from 'node:dns/promises';
 import { networkInterfaces } from 'node:os';
 import { type TransportAddress, ipFamily } from '../stun/address.js';
 import type { NetworkAdapter, TcpConnection, TcpConnectOptions, UdpBindOptions, UdpSocket } from './udp.js';
@@ -150,6 +151,12 @@ export const bunAdapter: NetworkAdapter = {
     conn.localAddress = { address: opts.address, port: sock.localPort ?? 0, family: fam };
     conn.remoteAddress = { address: opts.address, port: opts.port, family: fam };
     return conn;
+  },
+
+  async resolveHost(host: string): Promise<string[]> {
+    // The system resolver (getaddrinfo): honours /etc/hosts, so "localhost" works.
+    const found = await lookup(host, { all: true, verbatim: true });
+    return found.map((a) => a.address);
   },
 
   interfaceAddresses() {

@@ -26,6 +26,7 @@ interface DenoNamespace {
   listenDatagram?(opts: { hostname: string; port: number; transport: 'udp' }): DenoDatagramConn;
   connect(opts: { hostname: string; port: number; transport: 'tcp' }): Promise<DenoConn>;
   networkInterfaces(): { family: 'IPv4' | 'IPv6'; address: string }[];
+  resolveDns(query: string, type: 'A' | 'AAAA'): Promise<string[]>;
 }
 
 function deno(): DenoNamespace {
@@ -157,6 +158,20 @@ export const denoAdapter: NetworkAdapter = {
       { address: opts.address, port: opts.port, family: fam },
       opts,
     );
+  },
+
+  async resolveHost(host: string): Promise<string[]> {
+    // Deno.resolveDns asks DNS servers only (no /etc/hosts): name the loopback host ourselves.
+    if (host === 'localhost') return ['127.0.0.1', '::1'];
+    const out: string[] = [];
+    for (const type of ['A', 'AAAA'] as const) {
+      try {
+        out.push(...(await deno().resolveDns(host, type)));
+      } catch {
+        // no record of this type
+      }
+    }
+    return out;
   },
 
   interfaceAddresses() {

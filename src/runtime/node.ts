@@ -1,6 +1,7 @@
 // omnirtc/node — the Node.js network adapter: node:dgram for UDP, node:net for TURN over TCP.
 import { type Socket as DgramSocket, createSocket } from 'node:dgram';
 import { type Socket as NetSocket, connect } from 'node:net';
+import { lookup } from 'node:dns/promises';
 import { networkInterfaces } from 'node:os';
 import { type TransportAddress, ipFamily } from '../stun/address.js';
 import type { NetworkAdapter, TcpConnection, TcpConnectOptions, UdpBindOptions, UdpSocket } from './udp.js';
@@ -120,6 +121,12 @@ export const nodeAdapter: NetworkAdapter = {
         );
       });
     });
+  },
+
+  async resolveHost(host: string): Promise<string[]> {
+    // The system resolver (getaddrinfo): honours /etc/hosts, so "localhost" works.
+    const found = await lookup(host, { all: true, verbatim: true });
+    return found.map((a) => a.address);
   },
 
   interfaceAddresses() {

@@ -43,6 +43,8 @@ export interface NetworkAdapter {
   connectTcp(opts: TcpConnectOptions): Promise<TcpConnection>;
   /** Addresses of the machine's interfaces: IP literal, family, and whether internal (loopback). */
   interfaceAddresses(): { address: string; family: 4 | 6; internal: boolean }[];
+  /** IP literals for a host name (ICE server URLs), as the system resolver gives them. */
+  resolveHost?(host: string): Promise<string[]>;
 }
 
 /**

@@ -139,6 +139,8 @@ export class Connection implements PeerTransport {
   readonly #driver: EngineDriver;
   readonly #sockets = new Map<number, UdpSocket>();
   readonly #tcp = new Map<number, TcpConnection>();
+  /** ICE server URLs whose host names resolved to a usable address (not reported as 701). */
+  readonly #resolvedUrls = new Set<string>();
   #adapter: NetworkAdapter | undefined;
   #localUfrag: string;
   #localPwd: string;
@@ -312,6 +314,7 @@ export class Connection implements PeerTransport {
       this.#sockets.set(socketId, sock);
       this.#agent.addSocket({ id: socketId, address: sock.localAddress });
     }
+    await this.#resolveServerNames(adapter);
     // TURN over TCP (RFC 6062 framing is the agent's): one connection per server.
     let tcpId = 1000;
     for (const server of this.#agent.tcpTurnServers) {
@@ -334,13 +337,12 @@ export class Connection implements PeerTransport {
       this.#agent.addTurnTcpSocket(this.#now(), socketId, server);
     }
     this.#agent.gather(this.#now());
-    // Server URLs with host names: the runtime adapters have no resolver (yet), so they are
-    // reported as W3C 701 errors instead of being dropped silently.
+    // Servers that cannot be used are reported as W3C 701 errors, never dropped silently.
     for (const u of this.#config.iceServerUrls) {
       const tls = u.scheme === 'stuns' || u.scheme === 'turns';
-      if (ipFamily(u.host) && !tls) continue;
+      if (!tls && (ipFamily(u.host) || this.#resolvedUrls.has(u.url))) continue;
       const local = this.#agent.localCandidates[0];
-      const errorText = tls ? `${u.scheme}: (TLS) servers are not supported; use turn: over UDP or TCP` : `${u.host} is not an IP address: omnirtc does not resolve ICE server host names; use an IP literal`;
+      const errorText = tls ? `${u.scheme}: (TLS) servers are not supported; use turn: over UDP or TCP` : `${u.host} could not be resolved to an address of a gathering socket's family`;
       this.#listener.candidateError?.({ address: local?.address ?? '', port: local?.port ?? 0, url: u.url, errorCode: 701, errorText });
     }
     this.#runDue();
@@ -645,6 +647,27 @@ export class Connection implements PeerTransport {
       }
       default:
         break;
+    }
+  }
+
+  /** stun:/turn: URLs with host names: resolved through the runtime adapter before gathering. */
+  async #resolveServerNames(adapter: NetworkAdapter): Promise<void> {
+    const families = new Set([...this.#sockets.values()].map((s) => s.localAddress.family));
+    for (const u of this.#config.iceServerUrls) {
+      if ((u.scheme !== 'stun' && u.scheme !== 'turn') || ipFamily(u.host) || !adapter.resolveHost) continue;
+      let addresses: string[] = [];
+      try {
+        addresses = await adapter.resolveHost(u.host);
+      } catch {
+        continue; // reported as a 701 error after gathering starts
+      }
+      if (this.#closed) return;
+      const address = addresses.find((a) => families.has(ipFamily(a) as 4 | 6));
+      if (!address) continue;
+      const server = { address, port: u.port, family: ipFamily(address) as 4 | 6 };
+      if (u.scheme === 'stun') this.#agent.addServers({ stun: [server] });
+      else this.#agent.addServers({ turn: [{ server, username: u.username ?? '', password: u.credential ?? '', transport: u.transport }] });
+      this.#resolvedUrls.add(u.url);
     }
   }
 
