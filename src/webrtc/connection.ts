@@ -827,14 +827,14 @@ export class Connection implements PeerTransport {
       this.#holdEarly(data);
       return;
     }
-    let packet: Uint8Array;
-    try {
-      packet = inbound.unprotectRtp(data);
-    } catch {
-      // Forged, replayed or malformed: dropped and counted (the SRTP context counts the reason too).
+    // In place, in the datagram we own (one WASM call, no allocation, no exception): a
+    // forged, replayed or malformed packet is dropped and counted (the context counts why).
+    const n = inbound.unprotectRtpInto(data, data);
+    if (n < 0) {
       this.counters.srtpUnprotectFailed++;
       return;
     }
+    const packet = data.subarray(0, n);
     const now = this.#now();
     if (this.#twccExtId !== undefined && packet[0] & 0x10) this.#recordTwcc(packet, now);
     const receiver = this.#route(packet);
@@ -936,9 +936,14 @@ export class Connection implements PeerTransport {
       this.#holdEarly(data);
       return;
     }
+    const n = inbound.unprotectRtcpInto(data, data);
+    if (n < 0) {
+      this.counters.srtcpUnprotectFailed++;
+      return;
+    }
     let packets: RtcpPacket[];
     try {
-      packets = parseRtcp(inbound.unprotectRtcp(data));
+      packets = parseRtcp(data.subarray(0, n));
     } catch {
       this.counters.srtcpUnprotectFailed++;
       return;
