@@ -591,6 +591,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       // single stream. omnirtc declines: a receiver delivers one stream per track.
       return this.#rtpSpec(t, rm.mid, direction, codecs, rm);
     });
+    rejectUnbundled(offer, slots);
     const media = slots.map((s) => buildMediaSection(s, transport));
     const accepted = new Set(media.filter((m) => m.port !== 0 || m.bundleOnly).map((m) => m.mid));
     // RFC 9143 §7.3: the answerer's BUNDLE group holds the offered mids it accepted.
@@ -866,13 +867,14 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
   #applyNegotiated(local: SessionDescription, remote: SessionDescription): void {
     const localIsAnswer = this.#currentLocal?.type === 'answer';
     const answer = localIsAnswer ? local : remote;
+    const outside = unbundledSections(answer);
     for (const t of this.#transceivers) {
       if (t.mLineIndex === null) continue;
       const lm = local.media[t.mLineIndex];
       const rm = remote.media[t.mLineIndex];
       const am = answer.media[t.mLineIndex];
       if (!lm || !rm || !am) continue;
-      if (am.port === 0 && !am.bundleOnly) {
+      if ((am.port === 0 && !am.bundleOnly) || outside.has(t.mLineIndex)) {
         t.markStopped();
         continue;
       }
@@ -893,7 +895,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     // The data channel section (RFC 8841).
     if (this.#sctpMLineIndex !== null) {
       const am = answer.media[this.#sctpMLineIndex];
-      if (!am || (am.port === 0 && !am.bundleOnly)) {
+      if (!am || (am.port === 0 && !am.bundleOnly) || outside.has(this.#sctpMLineIndex)) {
         this.#sctpMid = null;
         this.#sctpMLineIndex = null;
       }
@@ -975,6 +977,10 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
         throw e;
       }
       if (m.candidates.length < 256) m.candidates.push(parsed);
+      // A section our answer rejected (not bundled, see rejectUnbundled) has no transport here:
+      // its candidates belong to an ICE session we do not run (JSEP §5.3.1).
+      const local = (this.#pendingLocal ?? this.#currentLocal)?.parsed.media[index];
+      if (local && local.port === 0 && !local.bundleOnly) return;
       // BUNDLE: one transport; a candidate for any bundled section belongs to it.
       this.#transport?.addRemoteCandidate(parsed);
     });
@@ -1380,6 +1386,41 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
 function hasEverSent(t: RTCRtpTransceiver): boolean {
   const d = t.currentDirection;
   return d === 'sendrecv' || d === 'sendonly';
+}
+
+/**
+ * omnirtc runs one transport per peer connection, the one the offer's first live section
+ * describes (see #pushRemoteTransport). A section the offer does not BUNDLE with it would need a
+ * transport of its own, so the answer rejects it: JSEP §4.1.1 max-bundle ("if the remote endpoint
+ * is not BUNDLE-aware, negotiate only one media track"). balanced and max-compat behave the same.
+ */
+function rejectUnbundled(offer: SessionDescription, slots: MediaSpec[]): void {
+  const carrier = offer.media.find((m) => m.port !== 0 || m.bundleOnly);
+  if (carrier?.mid === undefined) return;
+  const group = offer.groups.find((g) => g.semantics === 'BUNDLE' && g.mids.includes(carrier.mid as string));
+  offer.media.forEach((rm, i) => {
+    const slot = slots[i];
+    if (rm === carrier || slot === undefined || 'rejected' in slot || rm.mid === undefined) return;
+    if (group?.mids.includes(rm.mid)) return;
+    slots[i] = { kind: rm.kind, protocol: rm.protocol, formats: rm.formats, rejected: true, mid: rm.mid };
+  });
+}
+
+/**
+ * The indices of accepted sections an answer leaves out of the BUNDLE group of its first
+ * accepted section: a non-BUNDLE answerer runs a transport for each, and we run only the first,
+ * so they are treated as rejected (JSEP §4.1.1 max-bundle: only one media track is negotiated).
+ */
+function unbundledSections(answer: SessionDescription): Set<number> {
+  const outside = new Set<number>();
+  const live = (m: MediaDescription): boolean => m.port !== 0 || m.bundleOnly;
+  const carrier = answer.media.find(live);
+  if (carrier === undefined) return outside;
+  const group = answer.groups.find((g) => g.semantics === 'BUNDLE' && carrier.mid !== undefined && g.mids.includes(carrier.mid));
+  answer.media.forEach((m, i) => {
+    if (m !== carrier && live(m) && !(m.mid !== undefined && group?.mids.includes(m.mid))) outside.add(i);
+  });
+  return outside;
 }
 
 function bundleMids(media: MediaDescription[]): string[] {
