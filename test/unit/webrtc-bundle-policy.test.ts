@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '../../src/sdp/index';
-import { RTCCertificate, RTCPeerConnection, type RTCSessionDescription } from '../../src/webrtc/index';
+import { RTCPeerConnection, type RTCCertificate, type RTCSessionDescription } from '../../src/webrtc/index';
 import { setPeerTransportFactory } from '../../src/webrtc/rtc-peer-connection';
 
 // omnirtc runs one transport per peer connection. A peer that does not BUNDLE its sections
