@@ -38,6 +38,18 @@ export function extensionDataOffset(packet: Uint8Array, id: number, minLength: n
   return undefined;
 }
 
+/**
+ * Receives each feedback message packet by packet (sequence order), with our send time, the
+ * peer's arrival time (reference time + receive deltas, §3.1.5, receiver clock ms) and the
+ * size: the send-side bandwidth estimator (src/cc) implements it.
+ */
+export interface TransportCcFeedbackObserver {
+  beginFeedback(): void;
+  addReceived(sendTime: number, arrivalTime: number, size: number): void;
+  addLost(): void;
+  endFeedback(now: number): void;
+}
+
 export interface TransportCcSenderStats {
   /** Packets given a transport-wide sequence number. */
   packetsStamped: number;
@@ -67,6 +79,10 @@ export class TransportCcSender {
   /** The peer's latest REMB (draft-alvestrand-rmcat-remb-03), bits per second. */
   #remb: number | undefined;
   #rateHead = 0;
+  /** The unwrapped reference time of the previous feedback (§3.1: 24 bits of 64 ms), or NaN. */
+  #reference = Number.NaN;
+  /** Gets every feedback message packet by packet (the bandwidth estimator), when set. */
+  feedbackObserver: TransportCcFeedbackObserver | null = null;
   readonly stats: TransportCcSenderStats = { packetsStamped: 0, feedbackReceived: 0, packetsReportedReceived: 0, packetsReportedLost: 0, feedbackUnknownPackets: 0 };
 
   /** `now`: the connection's monotonic clock in ms; `firstSequence` for tests (default 0, as libwebrtc starts). */
@@ -85,10 +101,15 @@ export class TransportCcSender {
    * place (the caller protects it with SRTP right after), and records it for feedback.
    */
   stamp(packet: Uint8Array, at: StampOffsets): void {
+    this.stampAt(packet, at.transportCc ?? -1, at.absSendTime ?? -1);
+  }
+
+  /** stamp() with the offsets as numbers (-1 = absent): the pacer's allocation-free form. */
+  stampAt(packet: Uint8Array, transportCcOffset: number, absSendTimeOffset: number): void {
     const now = this.#now();
-    if (at.absSendTime !== undefined) writeAbsSendTime(packet, at.absSendTime, now);
-    const o = at.transportCc;
-    if (o === undefined) return;
+    if (absSendTimeOffset >= 0) writeAbsSendTime(packet, absSendTimeOffset, now);
+    const o = transportCcOffset;
+    if (o < 0) return;
     const seq = this.#next;
     this.#next = (seq + 1) & 0xffff;
     packet[o] = seq >> 8;
@@ -120,7 +141,13 @@ export class TransportCcSender {
     let bytes = 0;
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
+    const observer = this.feedbackObserver;
+    // §3.1.5: each received packet's delta is relative to the previous received one, the
+    // first to the reference time (24 bits, 64 ms units, unwrapped here).
+    let arrival = this.#unwrapReference(fb.referenceTime) * 64;
+    observer?.beginFeedback();
     for (const p of fb.packets) {
+      if (p.received) arrival += (p.deltaMicros ?? 0) / 1000;
       const seq = p.sequenceNumber & 0xffff;
       const i = seq & (HISTORY - 1);
       if (!seqs || !status || !times || !sizes || seqs[i] !== seq || status[i] === Status.Free) {
@@ -136,11 +163,14 @@ export class TransportCcSender {
         bytes += sizes[i];
         if (times[i] < first) first = times[i];
         if (times[i] > last) last = times[i];
+        observer?.addReceived(times[i], arrival, sizes[i]);
       } else if (was === Status.Sent) {
         status[i] = Status.Lost;
         this.stats.packetsReportedLost++;
+        observer?.addLost();
       }
     }
+    observer?.endFeedback(this.#now());
     if (bytes === 0 || !this.#rateBytes || !this.#rateFirstSend || !this.#rateLastSend) return;
     const k = this.#rateHead;
     this.#rateBytes[k] = bytes;
@@ -172,6 +202,18 @@ export class TransportCcSender {
     const span = Math.min(newest - oldest, RATE_WINDOW_MS);
     if (span < MIN_RATE_SPAN_MS) return undefined;
     return Math.round((bytes * 8 * 1000) / span);
+  }
+
+  #unwrapReference(reference: number): number {
+    const r = reference & 0xffffff;
+    if (Number.isNaN(this.#reference)) this.#reference = r;
+    else {
+      const last = this.#reference;
+      // The nearest value to the previous one that has these low 24 bits.
+      const diff = ((((r - last) % 0x1000000) + 0x1800000) % 0x1000000) - 0x800000;
+      this.#reference = last + diff;
+    }
+    return this.#reference;
   }
 
   /** A REMB from the peer (bits per second): the estimate when transport-cc gives none. */
