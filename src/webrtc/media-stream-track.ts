@@ -3,7 +3,7 @@
 // ('rtp' events, `frames()`). A track can feed any number of RTCRtpSenders.
 import { domError } from './errors.js';
 import { EventTargetWithHandlers } from './event-handlers.js';
-import type { EncodedFrame, EncodedFrameInit, MediaRtpPacket, TrackSink } from './media-types.js';
+import type { EncodedFrame, EncodedFrameInit, MediaRtpPacket, TrackSink, TrackWriteOptions } from './media-types.js';
 import { readRtpHeader } from './media-types.js';
 
 export type MediaStreamTrackState = 'live' | 'ended';
@@ -26,9 +26,12 @@ export class RTCRtpPacketEvent extends Event {
 /** 'keyframerequest' event: the peer asked for a key frame (PLI or FIR, RFC 4585 §6.3.1, RFC 5104 §4.3.1). */
 export class KeyFrameRequestEvent extends Event {
   readonly method: 'pli' | 'fir';
-  constructor(method: 'pli' | 'fir') {
+  /** The simulcast encoding (rid) the peer wants a key frame on; undefined without simulcast. */
+  readonly rid: string | undefined;
+  constructor(method: 'pli' | 'fir', rid?: string) {
     super('keyframerequest');
     this.method = method;
+    this.rid = rid;
   }
 }
 
@@ -56,6 +59,8 @@ export class MediaStreamTrack extends EventTargetWithHandlers {
   keyFrameRequester: (() => void) | null = null;
   /** True for tracks created by an RTCRtpReceiver. */
   readonly remote: boolean;
+  /** omnirtc: the simulcast layer (RFC 8851 rid) a remote track carries; null when not simulcast. */
+  rid: string | null = null;
 
   constructor(init: MediaStreamTrackInit, remote = false) {
     super();
@@ -133,21 +138,23 @@ export class MediaStreamTrack extends EventTargetWithHandlers {
    * Sends an RTP packet on every sender of this track. SSRC, payload type and sequence
    * number are rewritten per sender to what was negotiated with its peer.
    */
-  writeRtp(packet: Uint8Array): void {
+  writeRtp(packet: Uint8Array, options?: TrackWriteOptions): void {
     if (this.#readyState === 'ended') throw domError('InvalidStateError', 'the track has ended; create a new MediaStreamTrack');
     const header = readRtpHeader(packet);
     if (!header) throw domError('TypeError', 'writeRtp needs an RTP version 2 packet with a 12-byte header (RFC 3550 §5.1)');
-    this.deliverRtp({ ...header, bytes: packet, codec: null });
+    // Simulcast: `rid` picks the sender encoding (RFC 8851); without it the first one sends.
+    this.deliverRtp(options?.rid !== undefined ? { ...header, bytes: packet, codec: null, rid: options.rid } : { ...header, bytes: packet, codec: null });
   }
 
   /** Sends one encoded frame on every sender; each packetises it for its negotiated codec. */
-  writeFrame(frame: EncodedFrameInit): void {
+  writeFrame(frame: EncodedFrameInit, options?: TrackWriteOptions): void {
     if (this.#readyState === 'ended') throw domError('InvalidStateError', 'the track has ended; create a new MediaStreamTrack');
     if (!(frame?.data instanceof Uint8Array) || !Number.isFinite(frame.timestamp)) {
       throw domError('TypeError', 'writeFrame needs { data: Uint8Array, timestamp: number, keyframe?: boolean }');
     }
     if (!this.#enabled) return;
-    for (const sink of this.#sinks) sink.writeFrame(frame);
+    const out = options?.rid !== undefined ? { ...frame, rid: options.rid } : frame;
+    for (const sink of this.#sinks) sink.writeFrame(out);
   }
 
   /** Depacketised frames received on this track, until it ends (bounded buffer). */

@@ -13,6 +13,8 @@ export interface MediaRtpPacket {
   marker: boolean;
   /** The codec the packet's payload type maps to where it was received, if known. */
   codec: RTCRtpCodecParameters | null;
+  /** Written with `writeRtp(bytes, { rid })`: the simulcast encoding (RFC 8851 rid) it is for. */
+  rid?: string;
 }
 
 /** An encoded frame (one VP8/VP9/AV1 picture, one H.264 access unit, one Opus packet). */
@@ -21,6 +23,14 @@ export interface EncodedFrameInit {
   /** RTP timestamp units (codec clock rate). */
   timestamp: number;
   keyframe?: boolean;
+  /** The simulcast encoding (RFC 8851 rid) this frame is for; absent = the first encoding. */
+  rid?: string;
+}
+
+/** Options of `track.writeRtp(bytes, options)` / `track.writeFrame(frame, options)`. */
+export interface TrackWriteOptions {
+  /** Send on the sender encoding with this rid (simulcast, W3C sendEncodings); default: the first. */
+  rid?: string;
 }
 
 export interface EncodedFrame {

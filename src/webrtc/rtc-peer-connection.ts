@@ -33,13 +33,14 @@ import type { PeerTransport, RTCDtlsTransportState, RTCIceGatheringState, RTCIce
 import { type AlgorithmIdentifier, RTCCertificate } from './rtc-certificate.js';
 import { RTCIceCandidate, type RTCIceCandidateInit } from './rtc-ice-candidate.js';
 import { RTCRtpReceiver } from './rtc-rtp-receiver.js';
-import { type RTCRtpEncodingParameters, RTCRtpSender } from './rtc-rtp-sender.js';
+import { type RTCRtpEncodingInit, RTCRtpSender } from './rtc-rtp-sender.js';
 import { RTCRtpTransceiver } from './rtc-rtp-transceiver.js';
 import { type RTCSdpType, RTCSessionDescription, type RTCSessionDescriptionInit } from './rtc-session-description.js';
 import { DataChannelHub, type RTCDataChannel, RTCDataChannelEvent, type RTCDataChannelInit } from './rtc-data-channel.js';
 import { type RTCStats, type RTCStatsReport, buildStatsReport } from './rtc-stats-report.js';
 import { RTCDtlsTransport, RTCIceTransport, RTCSctpTransport, type TransportSource } from './rtc-transports.js';
 import { TaskQueue } from './task-queue.js';
+import { MAX_SIMULCAST_LAYERS, type SimulcastLines, answerReceiveSimulcast, answerSendSimulcast, mergeSimulcast, negotiatedReceiveLayers, negotiatedSendLayers, offerReceiveSimulcast, offerSendSimulcast } from './simulcast.js';
 
 export type RTCSignalingState = 'stable' | 'have-local-offer' | 'have-remote-offer' | 'have-local-pranswer' | 'have-remote-pranswer' | 'closed';
 export type RTCIceConnectionState = 'new' | 'checking' | 'connected' | 'completed' | 'disconnected' | 'failed' | 'closed';
@@ -54,7 +55,12 @@ export interface RTCOfferOptions {
 export interface RTCRtpTransceiverInit {
   direction?: Direction;
   streams?: MediaStream[];
-  sendEncodings?: RTCRtpEncodingParameters[];
+  sendEncodings?: RTCRtpEncodingInit[];
+  /**
+   * omnirtc (no W3C equivalent): offer to receive simulcast with these rids (RFC 8853
+   * `a=simulcast:recv`), in preference order; the peer's answer says which it will send.
+   */
+  receiveEncodings?: { rid: string }[];
 }
 
 /** Creates the transport of a peer connection (default: Connection over the runtime's UDP). */
@@ -490,7 +496,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     }
   }
 
-  #rtpSpec(t: RTCRtpTransceiver, mid: string, direction: Direction, codecs: CodecSpec[], remote: MediaDescription | undefined): MediaSpec {
+  #rtpSpec(t: RTCRtpTransceiver, mid: string, direction: Direction, codecs: CodecSpec[], remote: MediaDescription | undefined, simulcast?: SimulcastLines): MediaSpec {
     const sender = t.sender;
     const sends = hasSend(direction);
     const extensions = remote ? negotiateExtensions(DEFAULT_EXTENSIONS[t.kind], remote) : [...DEFAULT_EXTENSIONS[t.kind]];
@@ -503,15 +509,29 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       streamIds: [...sender.streamIds],
       rtcpRsize: true,
     };
+    if (simulcast) {
+      spec.rids = simulcast.rids;
+      spec.simulcast = simulcast.simulcast;
+    }
     if (sends) {
       spec.trackId = sender.track?.id ?? sender.msidTrackId;
-      spec.ssrc = sender.ssrc;
-      if (codecs.some((c) => c.rtxPayloadType !== undefined) && sender.rtxSsrc !== undefined) spec.rtxSsrc = sender.rtxSsrc;
+      // RFC 8853 §5.1: simulcast streams are named by rid, not by a=ssrc (the SSRCs are learned from the rid extension).
+      if (!simulcast?.simulcast.send) spec.ssrc = sender.ssrc;
+      if (!simulcast?.simulcast.send && codecs.some((c) => c.rtxPayloadType !== undefined) && sender.rtxSsrc !== undefined) spec.rtxSsrc = sender.rtxSsrc;
       spec.cname = this.#cname;
     } else if (sender.track) {
       spec.trackId = sender.track.id;
     }
     return spec;
+  }
+
+  /** rid/simulcast lines of an offer (RFC 8853 §5.1): our rid encodings, and the layers received now. */
+  #offerSimulcast(t: RTCRtpTransceiver): SimulcastLines | undefined {
+    const d = t.direction as Direction;
+    const send = hasSend(d) ? offerSendSimulcast(t.sender.encodings) : undefined;
+    const negotiated = t.receiver.negotiated?.layers ?? [];
+    const received = negotiated.length > 0 ? negotiated : t.receiver.requestedLayers;
+    return mergeSimulcast(send, hasRecv(d) ? offerReceiveSimulcast(received) : undefined);
   }
 
   /** JSEP §5.2.1 (initial) and §5.2.2 (subsequent) offers. */
@@ -533,7 +553,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       if (t && !t.stopping && !t.stopped && t.mid !== null) {
         const remote = prevRemote.find((m) => m.mid === t.mid);
         const codecs = remote ? negotiateCodecs(t.localCodecs, remote) : [];
-        slots[i] = this.#rtpSpec(t, t.mid, t.direction as Direction, codecs.length > 0 ? mergeCodecs(codecs, t.localCodecs) : [...t.localCodecs], remote);
+        slots[i] = this.#rtpSpec(t, t.mid, t.direction as Direction, codecs.length > 0 ? mergeCodecs(codecs, t.localCodecs) : [...t.localCodecs], remote, this.#offerSimulcast(t));
       } else if (this.#sctpMLineIndex === i && this.#sctpMid !== null) {
         slots[i] = { kind: 'application', mid: this.#sctpMid, sctpPort: SCTP_PORT, maxMessageSize: MAX_MESSAGE_SIZE };
       } else {
@@ -545,7 +565,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       if (t.stopping || t.stopped || t.mLineIndex !== null) continue;
       const mid = t.mid ?? t.proposedMid ?? this.#nextMid(used);
       t.proposedMid = mid;
-      slots.push(this.#rtpSpec(t, mid, t.direction as Direction, [...t.localCodecs], undefined));
+      slots.push(this.#rtpSpec(t, mid, t.direction as Direction, [...t.localCodecs], undefined, this.#offerSimulcast(t)));
     }
     if (this.sctpWanted && this.#sctpMLineIndex === null) {
       const mid = this.#sctpProposedMid ?? this.#nextMid(used);
@@ -587,9 +607,10 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       const codecs = negotiateCodecs(t.localCodecs, rm);
       if (codecs.length === 0) return reject;
       const direction = answerDirection(t.direction as Direction, rm.direction ?? 'sendrecv');
-      // RFC 8853 §5.3: an answer without a=simulcast declines it, and the offerer sends a
-      // single stream. omnirtc declines: a receiver delivers one stream per track.
-      return this.#rtpSpec(t, rm.mid, direction, codecs, rm);
+      // RFC 8853 §5.3: offered send simulcast is received (one layer track per rid, see
+      // RTCRtpReceiver.getLayers); offered recv simulcast is sent with our rid encodings.
+      const simulcast = mergeSimulcast(hasSend(direction) ? answerSendSimulcast(rm, t.sender.encodings) : undefined, hasRecv(direction) ? answerReceiveSimulcast(rm) : undefined);
+      return this.#rtpSpec(t, rm.mid, direction, codecs, rm, simulcast);
     });
     rejectUnbundled(offer, slots);
     const media = slots.map((s) => buildMediaSection(s, transport));
@@ -885,11 +906,11 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       const codecs = negotiateCodecs(t.localCodecs, rm);
       const extensions = negotiateExtensions(DEFAULT_EXTENSIONS[t.kind], rm);
       const mid = lm.mid ?? t.mid ?? '';
-      t.sender.setNegotiated({ mid, codecs, extensions });
+      t.sender.setNegotiated({ mid, codecs, extensions, layers: negotiatedSendLayers(lm, rm) });
       const recvCodecs = negotiateCodecs(t.localCodecs, lm);
       const ssrcs = [...new Set(rm.ssrcs.map((x) => x.ssrc))];
       const fb = (type: string, parameter?: string): boolean => recvCodecs.some((c) => c.feedback.some((f) => f.type === type && f.parameter === parameter));
-      t.receiver.setNegotiated({ mid, codecs: recvCodecs, extensions: negotiateExtensions(DEFAULT_EXTENSIONS[t.kind], lm), ssrcs, nack: fb('nack'), pli: fb('nack', 'pli'), fir: fb('ccm', 'fir') });
+      t.receiver.setNegotiated({ mid, codecs: recvCodecs, extensions: negotiateExtensions(DEFAULT_EXTENSIONS[t.kind], lm), ssrcs, nack: fb('nack'), pli: fb('nack', 'pli'), fir: fb('ccm', 'fir'), layers: negotiatedReceiveLayers(lm, rm) });
       if (!hasRecv(localDir) && t.firedDirection !== null && hasRecv(t.firedDirection)) t.firedDirection = localDir;
     }
     // The data channel section (RFC 8841).
@@ -998,7 +1019,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     return this.#transceivers.filter((t) => !t.stopped).map((t) => t.receiver);
   }
 
-  #createTransceiver(kind: 'audio' | 'video', track: MediaStreamTrack | null, direction: Direction, streamIds: string[], encodings: RTCRtpEncodingParameters[] | undefined): RTCRtpTransceiver {
+  #createTransceiver(kind: 'audio' | 'video', track: MediaStreamTrack | null, direction: Direction, streamIds: string[], encodings: RTCRtpEncodingInit[] | undefined): RTCRtpTransceiver {
     const sender = new RTCRtpSender(kind, track, streamIds, this.#cname);
     if (encodings && encodings.length > 0) sender.setInitialEncodings(encodings);
     sender.onNegotiationNeeded = () => this.updateNegotiationNeeded();
@@ -1074,7 +1095,11 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       if (e.scaleResolutionDownBy !== undefined && e.scaleResolutionDownBy < 1) throw domError('RangeError', 'scaleResolutionDownBy must be at least 1');
       if (e.maxBitrate !== undefined && e.maxBitrate < 0) throw domError('RangeError', 'maxBitrate must be non-negative');
     }
+    const receiveRids = (init.receiveEncodings ?? []).map((e) => e?.rid);
+    for (const r of receiveRids) if (typeof r !== 'string' || !/^[A-Za-z0-9]{1,16}$/.test(r)) throw domError('TypeError', `receiveEncodings rid "${String(r)}" must be 1–16 alphanumerics (RFC 8851 §10)`);
+    if (new Set(receiveRids).size !== receiveRids.length || receiveRids.length > MAX_SIMULCAST_LAYERS) throw domError('TypeError', `receiveEncodings rids must be unique, at most ${MAX_SIMULCAST_LAYERS}`);
     const t = this.#createTransceiver(kind, track, direction, (init.streams ?? []).map((s) => s.id), encodings.length > 0 ? encodings : undefined);
+    t.receiver.requestedLayers = receiveRids.map((rid) => ({ rid: rid as string, paused: false }));
     this.updateNegotiationNeeded();
     return t;
   }
@@ -1287,10 +1312,13 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       // W3C §5.2: the sender's transport is the RTCDtlsTransport; sending needs a send direction.
       t.sender.transport = dir && dir !== 'stopped' && hasSend(dir) ? this.#dtlsTransport : null;
       t.receiver.transport = this.#dtlsTransport;
+      // Simulcast layers (RFC 8853) share their transceiver's transport.
+      for (const l of t.sender.allLayerSenders) l.transport = t.sender.transport;
+      for (const l of t.receiver.layerReceivers) l.transport = this.#dtlsTransport;
     }
     const bindings = this.#transceivers
       .filter((t) => t.mid !== null && !t.stopped)
-      .map((t) => ({ mid: t.mid as string, senders: [t.sender], receivers: [t.receiver] }));
+      .map((t) => ({ mid: t.mid as string, senders: [t.sender, ...t.sender.layerSenders], receivers: [t.receiver, ...t.receiver.layerReceivers] }));
     const sctp = this.#sctpMid !== null && this.#sctpMLineIndex !== null ? remote.media[this.#sctpMLineIndex] : undefined;
     if (sctp && this.#dtlsTransport) {
       // W3C §4.4.1.5/6: the RTCSctpTransport appears once the application section is negotiated.

@@ -9,6 +9,9 @@ import { readRtpHeader } from './media-types.js';
 import { codecParameters } from './rtc-rtp-sender.js';
 import type { RTCDtlsTransport } from './rtc-transports.js';
 import { rtpPayloadOffset } from './rtp-rewrite.js';
+import { RidRouter } from './rid-router.js';
+import { EXT } from './capabilities.js';
+import type { SimulcastLayer } from './simulcast.js';
 
 export interface NegotiatedReceive {
   mid: string;
@@ -20,6 +23,8 @@ export interface NegotiatedReceive {
   nack: boolean;
   pli: boolean;
   fir: boolean;
+  /** Simulcast layers received on this section (RFC 8853), in the a=simulcast order; absent or empty without simulcast. */
+  layers?: SimulcastLayer[];
 }
 
 /** Turns RTP packets of one codec back into frames (src/rtp, WASM), per SSRC. */
@@ -137,9 +142,37 @@ export class RTCRtpReceiver {
   sendFeedback: ((fb: ReceiverFeedback) => void) | null = null;
   readonly counters = { packetsDiscarded: 0, unknownPayloadType: 0, rtxReceived: 0, keyFrameRequests: 0, autoKeyFrameRequests: 0, nackSent: 0, framesDecodedFromRtp: 0, keyFramesReceived: 0 };
 
-  constructor(kind: 'audio' | 'video') {
+  /** Simulcast (RFC 8853): the receivers of the other layers, by rid; this one receives the first. */
+  readonly #layers = new Map<string, RTCRtpReceiver>();
+  #ridRouter: RidRouter | null = null;
+  /** For a layer receiver, the transceiver's receiver that routes to it. */
+  readonly layerOf: RTCRtpReceiver | null;
+  /** Layers to offer to receive (addTransceiver receiveEncodings), until negotiation settles them. */
+  requestedLayers: SimulcastLayer[] = [];
+
+  constructor(kind: 'audio' | 'video', layerOf: RTCRtpReceiver | null = null) {
     this.track = new MediaStreamTrack({ kind }, true);
     this.track.keyFrameRequester = () => this.requestKeyFrame();
+    this.layerOf = layerOf;
+  }
+
+  /**
+   * omnirtc: one remote track per simulcast layer, in the peer's a=simulcast order (`track`
+   * is the first); each has `rid`, 'rtp' events, frames() and requestKeyFrame(). Just
+   * `[track]` without simulcast. Known once the offer/answer exchange completes.
+   */
+  getLayers(): MediaStreamTrack[] {
+    return [this.track, ...[...this.#layers.values()].map((r) => r.track)];
+  }
+
+  /** The receivers of the layers after the first (the connection routes RTCP and stats through them). */
+  get layerReceivers(): RTCRtpReceiver[] {
+    return [...this.#layers.values()];
+  }
+
+  /** Counters of the rid routing (simulcast only). */
+  get ridRouting(): RidRouter['counters'] | null {
+    return this.#ridRouter?.counters ?? null;
   }
 
   static getCapabilities(kind: string): RTCRtpCapabilities | null {
@@ -173,8 +206,15 @@ export class RTCRtpReceiver {
     return this.statsProvider?.() ?? new Map();
   }
 
-  /** Non-standard: ask the remote sender for a key frame (PLI, or FIR if only FIR was negotiated). */
-  requestKeyFrame(): void {
+  /**
+   * Non-standard: ask the remote sender for a key frame (PLI, or FIR if only FIR was
+   * negotiated); with simulcast, `rid` names the layer (default: the first).
+   */
+  requestKeyFrame(rid?: string): void {
+    if (rid !== undefined && rid !== this.track.rid) {
+      this.#layers.get(rid)?.requestKeyFrame();
+      return;
+    }
     const n = this.#negotiated;
     const ssrc = this.#lastSsrc ?? n?.ssrcs[0];
     if (!n || ssrc === undefined || !this.sendFeedback) return;
@@ -186,17 +226,66 @@ export class RTCRtpReceiver {
 
   setNegotiated(n: NegotiatedReceive | null): void {
     this.#negotiated = n;
+    this.#setLayers(n);
+  }
+
+  /** RFC 8853: one layer receiver per negotiated rid after the first; layers no longer negotiated end. */
+  #setLayers(n: NegotiatedReceive | null): void {
+    const layers = n?.layers ?? [];
+    if (this.layerOf !== null) return;
+    if (!n || layers.length < 2) {
+      this.#ridRouter = null;
+      this.track.rid = null;
+      for (const r of this.#layers.values()) r.track.end();
+      this.#layers.clear();
+      return;
+    }
+    const rids = layers.map((l) => l.rid);
+    this.track.rid = rids[0];
+    for (const [rid, r] of this.#layers) {
+      if (rids.includes(rid)) continue;
+      r.track.end();
+      this.#layers.delete(rid);
+    }
+    for (const rid of rids.slice(1)) {
+      let r = this.#layers.get(rid);
+      if (!r) {
+        r = new RTCRtpReceiver(this.track.kind, this);
+        r.track.rid = rid;
+        r.transport = this.transport;
+        r.statsProvider = this.statsProvider;
+        this.#layers.set(rid, r);
+      }
+      r.setNegotiated({ ...n, ssrcs: [], layers: [] });
+    }
+    const ext = (uri: string): number | undefined => n.extensions.find((e) => e.uri === uri)?.id;
+    this.#ridRouter = new RidRouter(rids, ext(EXT.rid), ext(EXT.repairedRid));
   }
   get sources(): ReadonlyMap<number, ReceptionStats> {
     return this.#sources;
   }
   /** Whether a payload type belongs to this receiver (routing by PT, RFC 9143 §9.2). */
   acceptsPayloadType(pt: number): boolean {
+    // A layer receiver is reached through its section's receiver, never by payload type.
+    if (this.layerOf !== null) return false;
     return this.#negotiated?.codecs.some((c) => c.payloadType === pt || c.rtxPayloadType === pt) ?? false;
   }
 
   /** One decrypted RTP packet routed to this receiver. */
   handleRtp(bytes: Uint8Array, nowMs: number): void {
+    if (this.#ridRouter) {
+      // RFC 8853 / JSEP §5.9: within the section, the rid (or learned SSRC) picks the layer.
+      const rid = this.#ridRouter.route(bytes);
+      if (rid === undefined) {
+        this.counters.packetsDiscarded++;
+        return;
+      }
+      const layer = this.#layers.get(rid);
+      if (layer) {
+        layer.handleRtp(bytes, nowMs);
+        return;
+      }
+    }
     const n = this.#negotiated;
     let header = readRtpHeader(bytes);
     if (!n || !header) {

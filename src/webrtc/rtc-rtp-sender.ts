@@ -10,6 +10,7 @@ import type { RTCDtlsTransport } from './rtc-transports.js';
 import { ABS_SEND_TIME_BYTES } from './abs-send-time.js';
 import { type HeaderExtensionValue, rewriteRtp, rtpPayloadOffset } from './rtp-rewrite.js';
 import { extensionDataOffset, type StampOffsets } from './transport-cc-sender.js';
+import type { SimulcastLayer } from './simulcast.js';
 
 export interface RTCRtpEncodingParameters {
   rid?: string;
@@ -20,6 +21,9 @@ export interface RTCRtpEncodingParameters {
   priority?: string;
   networkPriority?: string;
 }
+
+/** W3C RTCRtpEncodingParameters as given to addTransceiver's sendEncodings: `active` defaults to true. */
+export type RTCRtpEncodingInit = Omit<RTCRtpEncodingParameters, 'active'> & { active?: boolean };
 
 export interface RTCRtpSendParameters {
   transactionId: string;
@@ -35,6 +39,8 @@ export interface NegotiatedSend {
   mid: string;
   codecs: CodecSpec[];
   extensions: ExtensionSpec[];
+  /** Simulcast layers the peer accepted (RFC 8853 §5.3), in our order; absent or empty: one stream. */
+  layers?: SimulcastLayer[];
 }
 
 /** The frame packetiser the connection plugs in (src/rtp, WASM): whole RTP packets, marker set; null when the codec has none. */
@@ -96,7 +102,19 @@ export class RTCRtpSender {
     writeFrame: (f) => this.#writeFrame(f),
   };
 
-  constructor(kind: 'audio' | 'video', track: MediaStreamTrack | null, streamIds: string[], cname: string) {
+  /** Simulcast: senders of encodings[1..] (own SSRC, RTX SSRC, sequence and history); this one sends encodings[0]. */
+  readonly #layers: RTCRtpSender[] = [];
+  /** For an encoding's sender, the transceiver's sender that owns it. */
+  readonly layerOf: RTCRtpSender | null;
+  /** Simulcast was negotiated: packets carry the rid extension until the peer reports on the SSRC. */
+  #simulcast = false;
+  /** The peer listed this encoding paused (RFC 8853 §5.1 `~`). */
+  #paused = false;
+  #ridId: number | undefined;
+  #repairedRidId: number | undefined;
+
+  constructor(kind: 'audio' | 'video', track: MediaStreamTrack | null, streamIds: string[], cname: string, layerOf: RTCRtpSender | null = null) {
+    this.layerOf = layerOf;
     this.kind = kind;
     this.#track = null;
     this.#streamIds = streamIds;
@@ -166,6 +184,10 @@ export class RTCRtpSender {
       if (sd !== undefined && !(sd >= 1)) throw domError('RangeError', 'scaleResolutionDownBy must be at least 1');
     }
     this.#encodings = parameters.encodings.map((e) => ({ ...e, active: e.active !== false }));
+    // Each simulcast encoding's sender follows its entry (active:false stops that layer).
+    this.#layers.forEach((l, i) => {
+      l.#encodings = [this.#encodings[i + 1]];
+    });
     this.#transactionId = null;
   }
 
@@ -180,21 +202,55 @@ export class RTCRtpSender {
 
   stopped = false;
 
-  setInitialEncodings(encodings: RTCRtpEncodingParameters[]): void {
+  setInitialEncodings(encodings: readonly RTCRtpEncodingInit[]): void {
     this.#encodings = encodings.map((e) => ({ ...e, active: e.active !== false }));
+    if (this.layerOf !== null || this.#layers.length > 0) return;
+    for (const e of this.#encodings.slice(1)) {
+      const l = new RTCRtpSender(this.kind, this.#track, [...this.#streamIds], this.cname, this);
+      l.#encodings = [e];
+      this.#layers.push(l);
+    }
+  }
+
+  /** The rid of the encoding this sender sends (simulcast), else undefined. */
+  get rid(): string | undefined {
+    return this.#encodings[0]?.rid;
+  }
+
+  /** Senders of the simulcast encodings after the first that the peer accepted (empty without simulcast). */
+  get layerSenders(): RTCRtpSender[] {
+    if (!this.#simulcast) return [];
+    const rids = new Set((this.#negotiated?.layers ?? []).map((l) => l.rid));
+    return this.#layers.filter((l) => rids.has(l.rid as string));
+  }
+
+  /** Every encoding's sender, negotiated or not (stats, replaceTrack). */
+  get allLayerSenders(): readonly RTCRtpSender[] {
+    return this.#layers;
   }
   get encodings(): readonly RTCRtpEncodingParameters[] {
     return this.#encodings;
   }
 
   attachTrack(track: MediaStreamTrack | null): void {
+    const previous = this.#track;
     this.#track?.removeSink(this.#sink);
     this.#track = track;
     track?.addSink(this.#sink);
+    for (const l of this.#layers) l.attachTrack(track);
+    // An SFU switching the forwarded layer (replaceTrack): the new source must start with a
+    // key frame the peer can decode from (RFC 4585 §6.3.1), so one is asked for upstream.
+    if (track !== null && previous !== null && previous !== track && previous.remote && track.remote && this.#sending) track.requestKeyFrame();
   }
 
   setNegotiated(n: NegotiatedSend | null): void {
     this.#negotiated = n;
+    const layers = n?.layers ?? [];
+    this.#simulcast = layers.length > 1 && this.rid !== undefined;
+    this.#paused = layers.find((l) => l.rid === this.rid)?.paused === true;
+    this.#ridId = this.#simulcast ? n?.extensions.find((e) => e.uri === EXT.rid)?.id : undefined;
+    this.#repairedRidId = this.#simulcast ? n?.extensions.find((e) => e.uri === EXT.repairedRid)?.id : undefined;
+    for (const l of this.#layers) l.setNegotiated(n);
     this.#twccId = n?.extensions.find((e) => e.uri === EXT.transportCc)?.id;
     this.#absSendTimeId = n?.extensions.find((e) => e.uri === EXT.absSendTime)?.id;
   }
@@ -219,7 +275,7 @@ export class RTCRtpSender {
     return codecs.find((c) => c.payloadType === packet.payloadType) ?? codecs[0];
   }
 
-  #extensions(): HeaderExtensionValue[] {
+  #extensions(repair = false): HeaderExtensionValue[] {
     const out: HeaderExtensionValue[] = [];
     const n = this.#negotiated;
     if (!n) return out;
@@ -227,6 +283,10 @@ export class RTCRtpSender {
       // RFC 9143 §9.2: the MID extension lets the peer route packets before it knows our SSRC.
       if (e.uri === EXT.mid) out.push({ id: e.id, data: new TextEncoder().encode(n.mid) });
     }
+    // RFC 8852 §3: the layer's rid (repaired-rid on RTX) until the peer's RTCP reports on this
+    // SSRC show it has paired SSRC and rid, as libwebrtc does.
+    const ridId = repair ? this.#repairedRidId : this.#ridId;
+    if (ridId !== undefined && this.remoteReport === null) out.push({ id: ridId, data: new TextEncoder().encode(this.rid) });
     // Room for the per-packet values, written in place just before SRTP (see #send).
     if (this.#twccId !== undefined) out.push({ id: this.#twccId, data: new Uint8Array(2) });
     if (this.#absSendTimeId !== undefined) out.push({ id: this.#absSendTimeId, data: new Uint8Array(ABS_SEND_TIME_BYTES) });
@@ -249,8 +309,16 @@ export class RTCRtpSender {
     path.sendRtp(packet);
   }
 
+  /** Whether media written for `rid` is this encoding's: the first takes unnamed media too (RFC 8853 §5.3 fallback). */
+  #takes(rid: string | undefined): boolean {
+    const mine = this.rid;
+    if (this.layerOf !== null) return rid === mine;
+    return rid === undefined || mine === undefined || rid === mine;
+  }
+
   #writeRtp(packet: MediaRtpPacket): void {
-    if (!this.#sending || this.#sendPath === null || this.#encodings[0]?.active === false) {
+    if (!this.#takes(packet.rid)) return;
+    if (this.#paused || !this.#sending || this.#sendPath === null || this.#encodings[0]?.active === false) {
       this.stats.packetsDropped++;
       return;
     }
@@ -281,7 +349,8 @@ export class RTCRtpSender {
   }
 
   #writeFrame(frame: EncodedFrameInit): void {
-    if (!this.#sending || this.#sendPath === null || this.#encodings[0]?.active === false) {
+    if (!this.#takes(frame.rid)) return;
+    if (this.#paused || !this.#sending || this.#sendPath === null || this.#encodings[0]?.active === false) {
       this.stats.packetsDropped++;
       return;
     }
@@ -373,7 +442,7 @@ export class RTCRtpSender {
         withHeader.set(body, at);
         withHeader[0] &= 0xdf; // padding, if any, was part of the original payload
         this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
-        out = rewriteRtp(withHeader, { ssrc: this.rtxSsrc, payloadType: rtxPt, sequenceNumber: this.#rtxSeq, extensions: this.#extensions() });
+        out = rewriteRtp(withHeader, { ssrc: this.rtxSsrc, payloadType: rtxPt, sequenceNumber: this.#rtxSeq, extensions: this.#extensions(true) });
       }
       if (!out) continue;
       this.stats.retransmittedPacketsSent++;
@@ -388,7 +457,7 @@ export class RTCRtpSender {
     else this.stats.firCount++;
     const track = this.#track;
     if (!track) return;
-    track.dispatchEvent(new KeyFrameRequestEvent(method));
+    track.dispatchEvent(new KeyFrameRequestEvent(method, this.#simulcast ? this.rid : undefined));
     // A forwarded remote track passes the request upstream (echo / SFU).
     if (track.remote) track.requestKeyFrame();
   }

@@ -125,93 +125,98 @@ export function buildStatsReport(src: StatsSources, filter?: { sender?: RTCRtpSe
   // RTP streams and their codecs.
   for (const t of src.transceivers) {
     if (t.mid === null) continue;
-    const sender = t.sender;
-    const receiver = t.receiver;
-    if ((!filter || filter.sender === sender) && sender.negotiated && sender.transport !== null) {
-      const codec = sender.negotiated.codecs[0];
-      const codecId = codec ? `CO-${t.mid}-${codec.payloadType}` : undefined;
-      if (codec && codecId) add({ id: codecId, type: 'codec', timestamp, transportId: 'T01', payloadType: codec.payloadType, mimeType: mimeTypeOf(t.kind, codec.name), clockRate: codec.clockRate, ...(codec.channels !== undefined ? { channels: codec.channels } : {}), ...(codec.fmtp ? { sdpFmtpLine: codec.fmtp } : {}) });
-      const s = sender.stats;
-      const id = `OT-${sender.ssrc}`;
-      add({
-        id,
-        type: 'outbound-rtp',
-        timestamp,
-        ssrc: sender.ssrc,
-        kind: t.kind,
-        mid: t.mid,
-        transportId: 'T01',
-        codecId,
-        packetsSent: s.packetsSent,
-        bytesSent: s.bytesSent,
-        headerBytesSent: s.headerBytesSent,
-        retransmittedPacketsSent: s.retransmittedPacketsSent,
-        retransmittedBytesSent: s.retransmittedBytesSent,
-        nackCount: s.nackCount,
-        pliCount: s.pliCount,
-        firCount: s.firCount,
-        framesSent: s.framesSent,
-        keyFramesEncoded: s.keyFramesEncoded,
-        active: sender.encodings[0]?.active !== false,
-        ...(sender.encodings[0]?.maxBitrate !== undefined ? { omnirtcFramesDroppedForMaxBitrate: s.framesDroppedForMaxBitrate } : {}),
-        packetsDropped: s.packetsDropped,
-        remoteId: sender.remoteReport ? `RI-${sender.ssrc}` : undefined,
-      });
-      if (sender.remoteReport) {
-        const r = sender.remoteReport;
+    // Simulcast (RFC 8853): one outbound-rtp / inbound-rtp per layer, each with its rid.
+    for (const sender of [t.sender, ...t.sender.layerSenders]) {
+      if ((!filter || filter.sender === t.sender) && sender.negotiated && sender.transport !== null) {
+        const codec = sender.negotiated.codecs[0];
+        const codecId = codec ? `CO-${t.mid}-${codec.payloadType}` : undefined;
+        if (codec && codecId) add({ id: codecId, type: 'codec', timestamp, transportId: 'T01', payloadType: codec.payloadType, mimeType: mimeTypeOf(t.kind, codec.name), clockRate: codec.clockRate, ...(codec.channels !== undefined ? { channels: codec.channels } : {}), ...(codec.fmtp ? { sdpFmtpLine: codec.fmtp } : {}) });
+        const s = sender.stats;
+        const id = `OT-${sender.ssrc}`;
         add({
-          id: `RI-${sender.ssrc}`,
-          type: 'remote-inbound-rtp',
+          id,
+          type: 'outbound-rtp',
           timestamp,
           ssrc: sender.ssrc,
           kind: t.kind,
+          mid: t.mid,
+          ...(sender.layerSenders.length > 0 || sender.layerOf !== null ? { rid: sender.rid } : {}),
           transportId: 'T01',
           codecId,
-          localId: id,
-          packetsLost: r.packetsLost,
-          fractionLost: r.fractionLost,
-          jitter: codec ? r.jitter / codec.clockRate : r.jitter,
-          ...(r.roundTripTime !== undefined ? { roundTripTime: r.roundTripTime } : {}),
+          packetsSent: s.packetsSent,
+          bytesSent: s.bytesSent,
+          headerBytesSent: s.headerBytesSent,
+          retransmittedPacketsSent: s.retransmittedPacketsSent,
+          retransmittedBytesSent: s.retransmittedBytesSent,
+          nackCount: s.nackCount,
+          pliCount: s.pliCount,
+          firCount: s.firCount,
+          framesSent: s.framesSent,
+          keyFramesEncoded: s.keyFramesEncoded,
+          active: sender.encodings[0]?.active !== false,
+          ...(sender.encodings[0]?.maxBitrate !== undefined ? { omnirtcFramesDroppedForMaxBitrate: s.framesDroppedForMaxBitrate } : {}),
+          packetsDropped: s.packetsDropped,
+          remoteId: sender.remoteReport ? `RI-${sender.ssrc}` : undefined,
         });
+        if (sender.remoteReport) {
+          const r = sender.remoteReport;
+          add({
+            id: `RI-${sender.ssrc}`,
+            type: 'remote-inbound-rtp',
+            timestamp,
+            ssrc: sender.ssrc,
+            kind: t.kind,
+            transportId: 'T01',
+            codecId,
+            localId: id,
+            packetsLost: r.packetsLost,
+            fractionLost: r.fractionLost,
+            jitter: codec ? r.jitter / codec.clockRate : r.jitter,
+            ...(r.roundTripTime !== undefined ? { roundTripTime: r.roundTripTime } : {}),
+          });
+        }
       }
     }
-    if ((!filter || filter.receiver === receiver) && receiver.negotiated) {
-      for (const [ssrc, st] of receiver.sources) {
-        const codec = receiver.negotiated.codecs[0];
-        const codecId = codec ? `CI-${t.mid}-${codec.payloadType}` : undefined;
-        if (codec && codecId) add({ id: codecId, type: 'codec', timestamp, transportId: 'T01', payloadType: codec.payloadType, mimeType: mimeTypeOf(t.kind, codec.name), clockRate: codec.clockRate, ...(codec.channels !== undefined ? { channels: codec.channels } : {}), ...(codec.fmtp ? { sdpFmtpLine: codec.fmtp } : {}) });
-        const c = receiver.counters;
-        add({
-          id: `IT-${ssrc}`,
-          type: 'inbound-rtp',
-          timestamp,
-          ssrc,
-          kind: t.kind,
-          mid: t.mid,
-          transportId: 'T01',
-          codecId,
-          trackIdentifier: receiver.track.id,
-          packetsReceived: st.received,
-          bytesReceived: st.bytes,
-          headerBytesReceived: st.headerBytes,
-          packetsLost: st.lost,
-          jitter: codec ? st.jitter / codec.clockRate : 0,
-          lastPacketReceivedTimestamp: performance.timeOrigin + st.lastArrival,
-          nackCount: c.nackSent,
-          pliCount: c.keyFrameRequests,
-          packetsDiscarded: c.packetsDiscarded,
-          packetsDuplicated: st.duplicates,
-          framesReceived: c.framesDecodedFromRtp,
-          keyFramesReceived: c.keyFramesReceived,
-          framesDropped: receiver.track.framesDropped,
-          // omnirtc: packets whose payload type was not negotiated.
-          unknownPayloadTypeDropped: c.unknownPayloadType,
-          retransmittedPacketsReceived: c.rtxReceived,
-          remoteId: conn?.senderReport(ssrc) ? `RO-${ssrc}` : undefined,
-        });
-        const sr = conn?.senderReport(ssrc);
-        if (sr) {
-          add({ id: `RO-${ssrc}`, type: 'remote-outbound-rtp', timestamp, ssrc, kind: t.kind, transportId: 'T01', codecId, localId: `IT-${ssrc}`, packetsSent: sr.packetsSent, bytesSent: sr.bytesSent, remoteTimestamp: sr.remoteTimestamp, reportsSent: sr.reportsSent });
+    for (const receiver of [t.receiver, ...t.receiver.layerReceivers]) {
+      if ((!filter || filter.receiver === t.receiver) && receiver.negotiated) {
+        for (const [ssrc, st] of receiver.sources) {
+          const codec = receiver.negotiated.codecs[0];
+          const codecId = codec ? `CI-${t.mid}-${codec.payloadType}` : undefined;
+          if (codec && codecId) add({ id: codecId, type: 'codec', timestamp, transportId: 'T01', payloadType: codec.payloadType, mimeType: mimeTypeOf(t.kind, codec.name), clockRate: codec.clockRate, ...(codec.channels !== undefined ? { channels: codec.channels } : {}), ...(codec.fmtp ? { sdpFmtpLine: codec.fmtp } : {}) });
+          const c = receiver.counters;
+          add({
+            id: `IT-${ssrc}`,
+            type: 'inbound-rtp',
+            timestamp,
+            ssrc,
+            kind: t.kind,
+            mid: t.mid,
+            ...(receiver.track.rid !== null ? { rid: receiver.track.rid } : {}),
+            transportId: 'T01',
+            codecId,
+            trackIdentifier: receiver.track.id,
+            packetsReceived: st.received,
+            bytesReceived: st.bytes,
+            headerBytesReceived: st.headerBytes,
+            packetsLost: st.lost,
+            jitter: codec ? st.jitter / codec.clockRate : 0,
+            lastPacketReceivedTimestamp: performance.timeOrigin + st.lastArrival,
+            nackCount: c.nackSent,
+            pliCount: c.keyFrameRequests,
+            packetsDiscarded: c.packetsDiscarded,
+            packetsDuplicated: st.duplicates,
+            framesReceived: c.framesDecodedFromRtp,
+            keyFramesReceived: c.keyFramesReceived,
+            framesDropped: receiver.track.framesDropped,
+            // omnirtc: packets whose payload type was not negotiated.
+            unknownPayloadTypeDropped: c.unknownPayloadType,
+            retransmittedPacketsReceived: c.rtxReceived,
+            remoteId: conn?.senderReport(ssrc) ? `RO-${ssrc}` : undefined,
+          });
+          const sr = conn?.senderReport(ssrc);
+          if (sr) {
+            add({ id: `RO-${ssrc}`, type: 'remote-outbound-rtp', timestamp, ssrc, kind: t.kind, transportId: 'T01', codecId, localId: `IT-${ssrc}`, packetsSent: sr.packetsSent, bytesSent: sr.bytesSent, remoteTimestamp: sr.remoteTimestamp, reportsSent: sr.reportsSent });
+          }
         }
       }
     }

@@ -251,15 +251,15 @@ describe('RTCPeerConnection negotiation between two omnirtc peers', () => {
     expect([app.sctpPort, app.maxMessageSize, app.setup]).toEqual([5000, 262144, 'active']);
   });
 
-  it('declines Chromium simulcast: the answer has no rid/simulcast, so one stream is sent (RFC 8853 §5.3)', async () => {
+  it('accepts Chromium simulcast: the answer receives every offered rid (RFC 8853 §5.3)', async () => {
     const pc = new RTCPeerConnection({ certificates: [cert] });
     const sim = readFileSync(join(__dirname, '..', 'vectors', 'sdp-chromium', 'offer-simulcast.sdp'), 'utf8');
     await pc.setRemoteDescription({ type: 'offer', sdp: sim });
     expect(parse(pc.remoteDescription?.sdp ?? '').media[0].rids).toHaveLength(3); // kept in the remote description
     const answer = parse((await pc.createAnswer()).sdp ?? '').media[0];
     expect(answer.direction).toBe('recvonly');
-    expect(answer.rids).toEqual([]);
-    expect(answer.simulcast).toBeUndefined();
+    expect(answer.rids.map((r) => `${r.id} ${r.direction}`)).toEqual(['q recv', 'h recv', 'f recv']);
+    expect(answer.simulcast?.recv?.flat().map((x) => x.rid)).toEqual(['q', 'h', 'f']);
     pc.close();
   });
 

@@ -1,0 +1,169 @@
+// Chromium simulcast → omnirtc (RFC 8853, RFC 8851), run inside a lo-only namespace by
+// chromium-simulcast.test.ts. argv[2]: 'chrome-offers' (Chromium offers a=simulcast:send
+// with three rids from its fake 1280x720 camera, omnirtc answers recv) or 'omnirtc-offers'
+// (omnirtc offers a=simulcast:recv, Chromium answers and sends). Prints one JSON line.
+import { RTCPeerConnection as OmniPeerConnection, RTCRtpReceiver, type RTCTrackEvent } from '../../src/index';
+import type { RTCRtpCodec } from '../../src/webrtc/capabilities';
+import type { MediaStreamTrack } from '../../src/webrtc/media-stream-track';
+import { vp8KeyFrameSize } from '../unit/webrtc-simulcast-helpers';
+import { chromeApplyAnswer, openChromium } from './chromium-harness';
+import { gathered, runPeerScript } from './peer-harness';
+
+const role = process.argv[2] === 'omnirtc-offers' ? 'omnirtc-offers' : 'chrome-offers';
+const RIDS = ['q', 'h', 'f'];
+
+function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const poll = (): void => {
+      if (cond()) resolve();
+      else if (Date.now() > end) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(poll, 50);
+    };
+    poll();
+  });
+}
+
+interface LayerCounts {
+  rtp: number;
+  frames: number;
+  keyFrames: number;
+  /** Sizes of the VP8 key frames received ("WxH"). */
+  sizes: string[];
+}
+
+function count(track: MediaStreamTrack, into: LayerCounts): void {
+  track.addEventListener('rtp', () => {
+    into.rtp++;
+  });
+  void (async () => {
+    for await (const f of track.frames()) {
+      into.frames++;
+      if (!f.keyframe) continue;
+      into.keyFrames++;
+      const size = vp8KeyFrameSize(f.data);
+      if (size && into.sizes.length < 16) into.sizes.push(`${size.width}x${size.height}`);
+    }
+  })();
+}
+
+/** omnirtc's VP8 (and its RTX) only: the VP8 key frame header carries the picture size. */
+function vp8Only(): RTCRtpCodec[] {
+  return (RTCRtpReceiver.getCapabilities('video')?.codecs ?? []).filter((c) => /vp8/i.test(c.mimeType));
+}
+
+async function main(): Promise<void> {
+  const chrome = await openChromium();
+  const pc = new OmniPeerConnection({ iceAddresses: ['127.0.0.1'] });
+  const result: Record<string, unknown> = { role };
+  try {
+    const page = chrome.page;
+    await page.evaluate(() => {
+      const w = window as unknown as { pc: RTCPeerConnection };
+      w.pc = new RTCPeerConnection();
+    });
+    const waitGathered = `new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); })`;
+    const trackEvent = new Promise<RTCTrackEvent>((resolve) => {
+      pc.ontrack = (e) => resolve(e);
+    });
+    if (role === 'chrome-offers') {
+      const offer = await page.evaluate(
+        async ({ wait, rids }) => {
+          const w = window as unknown as { pc: RTCPeerConnection };
+          const s = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 } });
+          w.pc.addTransceiver(s.getVideoTracks()[0], {
+            direction: 'sendonly',
+            sendEncodings: rids.map((rid, i) => ({ rid, scaleResolutionDownBy: 2 ** (rids.length - 1 - i) })),
+          });
+          // VP8 only: its key frame header carries the picture size checked per layer.
+          const t = w.pc.getTransceivers()[0];
+          const caps = RTCRtpSender.getCapabilities('video')?.codecs ?? [];
+          t.setCodecPreferences(caps.filter((c) => /vp8|rtx/i.test(c.mimeType)));
+          await w.pc.setLocalDescription();
+          // biome-ignore lint/security/noGlobalEval: the page script is ours
+          await eval(wait.replace(/pc\./g, 'w.pc.'));
+          return w.pc.localDescription?.sdp ?? '';
+        },
+        { wait: waitGathered, rids: RIDS },
+      );
+      result.offerSimulcast = /a=simulcast:send q;h;f/.test(offer);
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      await pc.setLocalDescription();
+      await gathered(pc);
+      const answer = pc.localDescription?.sdp ?? '';
+      result.answerSimulcast = answer.split('\r\n').filter((l) => l.startsWith('a=simulcast') || l.startsWith('a=rid'));
+      await chromeApplyAnswer(page, answer);
+    } else {
+      // omnirtc asks for simulcast (receiveEncodings → a=simulcast:recv q;h;f). W3C WebRTC
+      // §4.4.1.6: Chromium's setRemoteDescription turns the offered rids into its sender's
+      // encodings, so the track it then adds is sent as three layers.
+      const vt = pc.addTransceiver('video', { direction: 'recvonly', receiveEncodings: RIDS.map((rid) => ({ rid })) });
+      vt.setCodecPreferences(vp8Only());
+      await pc.setLocalDescription();
+      await gathered(pc);
+      const answer = await page.evaluate(
+        async ({ sdp, wait }) => {
+          const w = window as unknown as { pc: RTCPeerConnection };
+          await w.pc.setRemoteDescription({ type: 'offer', sdp });
+          const s = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 } });
+          const t = w.pc.getTransceivers()[0];
+          await t.sender.replaceTrack(s.getVideoTracks()[0]);
+          t.direction = 'sendonly';
+          // The encodings from the offer, with Chromium's usual 4:2:1 scaling.
+          const p = t.sender.getParameters();
+          p.encodings.forEach((e, i) => {
+            e.scaleResolutionDownBy = 2 ** (p.encodings.length - 1 - i);
+          });
+          if (p.encodings.length > 1) await t.sender.setParameters(p);
+          await w.pc.setLocalDescription();
+          // biome-ignore lint/security/noGlobalEval: the page script is ours
+          await eval(wait.replace(/pc\./g, 'w.pc.'));
+          return w.pc.localDescription?.sdp ?? '';
+        },
+        { sdp: pc.localDescription?.sdp ?? '', wait: waitGathered },
+      );
+      result.answerSimulcast = answer.split('\r\n').filter((l) => l.startsWith('a=simulcast') || l.startsWith('a=rid'));
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    }
+    const event = await trackEvent;
+    await until(() => pc.connectionState === 'connected', 15000, `omnirtc connected (state ${pc.connectionState})`);
+    result.connected = true;
+    const layers = event.receiver.getLayers();
+    result.layerRids = layers.map((t) => t.rid);
+    const counts: Record<string, LayerCounts> = {};
+    for (const t of layers) {
+      const c: LayerCounts = { rtp: 0, frames: 0, keyFrames: 0, sizes: [] };
+      counts[t.rid ?? '-'] = c;
+      count(t, c);
+    }
+    // Chromium enables layers as its bandwidth estimate (fed by our transport-cc) allows.
+    await until(() => RIDS.filter((r) => (counts[r]?.frames ?? 0) >= 10).length >= 2, 20000, 'frames on at least two layers');
+    await until(() => RIDS.every((r) => (counts[r]?.frames ?? 0) >= 10), 10000, 'frames on all three layers').catch(() => undefined);
+    // A PLI on one layer: a new key frame on that layer.
+    const target = RIDS.filter((r) => (counts[r]?.frames ?? 0) >= 10).pop() as string;
+    const before = counts[target].keyFrames;
+    event.receiver.requestKeyFrame(target);
+    await until(() => counts[target].keyFrames > before, 10000, `a key frame on layer ${target} after requestKeyFrame('${target}')`);
+    result.keyFrameLayer = target;
+    await new Promise((r) => setTimeout(r, 500));
+    result.layers = counts;
+    const chromeStats = await page.evaluate(async () => {
+      const w = window as unknown as { pc: RTCPeerConnection };
+      const out: Record<string, { pliCount: number; frameWidth: number; framesSent: number }> = {};
+      (await w.pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'outbound-rtp' && typeof s.rid === 'string') out[s.rid] = { pliCount: Number(s.pliCount ?? 0), frameWidth: Number(s.frameWidth ?? 0), framesSent: Number(s.framesSent ?? 0) };
+      });
+      return out;
+    });
+    result.chrome = chromeStats;
+    const inbound = [...(await pc.getStats()).values()].filter((s) => s.type === 'inbound-rtp');
+    result.inbound = inbound.map((s) => ({ rid: s.rid, ssrc: s.ssrc, packetsReceived: s.packetsReceived, framesReceived: s.framesReceived, pliCount: s.pliCount }));
+    result.ridRouting = event.receiver.ridRouting;
+  } finally {
+    pc.close();
+    await chrome.close();
+  }
+  console.log(JSON.stringify(result));
+}
+
+runPeerScript(main);
