@@ -26,6 +26,7 @@ import type { FrameDepacketizer, ReceiverFeedback, RTCRtpReceiver } from './rtc-
 import type { RTCRtpSender } from './rtc-rtp-sender.js';
 import { readHeaderExtensions } from './rtp-rewrite.js';
 import { TransportCcSender } from './transport-cc-sender.js';
+import { Pacer, SendSideBandwidthEstimator } from '../cc/index.js';
 
 /** Counters of the connection: input dropped by reason (DESIGN.md "Bad input"), feedback sent and received. */
 export interface ConnectionCounters {
@@ -64,6 +65,11 @@ export const LOCAL_MAX_MESSAGE_SIZE = 262144;
 const RTCP_INTERVAL_MS = 1000;
 /** Transport-wide CC feedback interval (libwebrtc sends about every 100 ms). */
 const TWCC_INTERVAL_MS = 100;
+/** Pacing rate over the bandwidth estimate (libwebrtc's pacing factor). */
+const PACING_FACTOR = 2.5;
+/** 'bandwidthestimate' fires on a change of at least this fraction, or any change after the interval. */
+const ESTIMATE_REPORT_CHANGE = 0.05;
+const ESTIMATE_REPORT_INTERVAL_MS = 1000;
 /** Arrival times kept for transport-wide CC, and packets per feedback message. */
 const TWCC_MAX_PENDING = 2048;
 const TWCC_MAX_PER_FEEDBACK = 1000;
@@ -177,6 +183,14 @@ export class Connection implements PeerTransport {
   #activeSsrcs = new Set<number>();
   /** Our transport-wide sequence counter and send history: one per BUNDLE transport (draft §2). */
   readonly transportCcSender = new TransportCcSender(() => this.#now());
+  /** The send-side bandwidth estimate (src/cc, GCC-style): transport-cc feedback, RR loss, REMB. */
+  readonly bandwidthEstimator = new SendSideBandwidthEstimator();
+  /** Paces video RTP (writeFrame and writeRtp alike) at PACING_FACTOR × the estimate; stamps on release. */
+  readonly pacer = new Pacer((p, tcc, abs) => this.#sendPaced(p, tcc, abs), { rate: PACING_FACTOR * this.bandwidthEstimator.estimate });
+  /** Told when the estimate moved enough to act on (RTCPeerConnection 'bandwidthestimate'). */
+  onBandwidthEstimate: ((bitrate: number) => void) | null = null;
+  #estimateReported = 0;
+  #estimateReportedAt = Number.NEGATIVE_INFINITY;
   readonly counters: ConnectionCounters = {
     datagramsReceived: 0,
     unknownFirstByte: 0,
@@ -230,6 +244,7 @@ export class Connection implements PeerTransport {
       pacing: 20,
     });
     this.#driver = new EngineDriver({ pollTimeout: () => this.#pollTimeout(), handleTimeout: (now) => this.#handleTimeout(now) }, { after: () => this.#pump() });
+    this.transportCcSender.feedbackObserver = this.bandwidthEstimator;
   }
 
   get localUfrag(): string {
@@ -534,6 +549,8 @@ export class Connection implements PeerTransport {
     const sctp = this.#sctpStarted ? this.#sctpManager?.pollTimeout() : undefined;
     if (sctp !== undefined && (at === undefined || sctp < at)) at = sctp;
     if (this.#twccArrivals.size > 0 && (at === undefined || this.#nextTwccAt < at)) at = this.#nextTwccAt;
+    const paced = this.pacer.pollTimeout();
+    if (paced !== undefined && (at === undefined || paced < at)) at = paced;
     return at;
   }
 
@@ -553,6 +570,8 @@ export class Connection implements PeerTransport {
       this.#nextTwccAt = now + TWCC_INTERVAL_MS;
       this.#guard(() => this.#sendTwcc());
     }
+    const paced = this.pacer.pollTimeout();
+    if (paced !== undefined && paced <= now) this.#guard(() => this.pacer.process(now));
     if (this.#srtpOut && this.#nextRtcpAt <= now) {
       // RFC 3550 §6.3.5 randomisation: [0.5, 1.5] × interval.
       this.#nextRtcpAt = now + RTCP_INTERVAL_MS * (0.5 + Math.random());
@@ -751,7 +770,13 @@ export class Connection implements PeerTransport {
 
   #updateSendPaths(): void {
     const path = this.#srtpOut
-      ? { sendRtp: (p: Uint8Array) => this.#sendSrtp(p), sendRtcp: (p: Uint8Array) => this.#sendSrtcp(p), now: () => this.#now(), transportCc: this.transportCcSender }
+      ? {
+          sendRtp: (p: Uint8Array) => this.#sendSrtp(p),
+          sendRtcp: (p: Uint8Array) => this.#sendSrtcp(p),
+          now: () => this.#now(),
+          transportCc: this.transportCcSender,
+          pace: (p: Uint8Array, tcc: number, abs: number, rtx: boolean) => this.#pace(p, tcc, abs, rtx),
+        }
       : null;
     for (const t of this.#bindings) {
       for (const s of t.senders) s.setSendPath(path, path !== null && s.transport !== null && !s.stopped);
@@ -774,6 +799,37 @@ export class Connection implements PeerTransport {
     this.counters.rtpSent++;
     this.#agent.send(protectedPacket);
     this.#flushIce();
+  }
+
+  /** A video packet for the pacer (transport-cc negotiated): queued, released by budget or timer. */
+  #pace(packet: Uint8Array, transportCcOffset: number, absSendTimeOffset: number, retransmission: boolean): void {
+    if (this.#closed) {
+      this.counters.sendWithoutPath++;
+      return;
+    }
+    this.pacer.enqueue(this.#now(), packet, transportCcOffset, absSendTimeOffset, retransmission);
+    if (this.pacer.queuedPackets > 0) this.#driver.kick();
+  }
+
+  /** Released by the pacer: the transport-wide sequence number and abs-send-time are the moment it leaves. */
+  #sendPaced(packet: Uint8Array, transportCcOffset: number, absSendTimeOffset: number): void {
+    this.transportCcSender.stampAt(packet, transportCcOffset, absSendTimeOffset);
+    this.#sendSrtp(packet);
+  }
+
+  /**
+   * The estimate may have moved: the pacer follows it, and the program hears of it when it
+   * changed by ESTIMATE_REPORT_CHANGE or, changed at all, a second after the last report.
+   */
+  #onEstimate(now: number): void {
+    const e = this.bandwidthEstimator.estimate;
+    this.pacer.setRate(PACING_FACTOR * e);
+    if (this.bandwidthEstimator.stats.feedbackMessages === 0 || e === this.#estimateReported) return;
+    const change = Math.abs(e - this.#estimateReported) / Math.max(this.#estimateReported, 1);
+    if (change < ESTIMATE_REPORT_CHANGE && now - this.#estimateReportedAt < ESTIMATE_REPORT_INTERVAL_MS) return;
+    this.#estimateReported = e;
+    this.#estimateReportedAt = now;
+    this.onBandwidthEstimate?.(e);
   }
 
   #sendSrtcp(packet: Uint8Array): void {
@@ -984,9 +1040,12 @@ export class Connection implements PeerTransport {
         case 'remb':
           for (const s of this.#senders()) if (p.ssrcs.includes(s.ssrc)) s.remoteEstimatedBitrate = p.bitrate;
           this.transportCcSender.handleRemb(p.bitrate);
+          this.bandwidthEstimator.handleRemb(p.bitrate);
+          this.#onEstimate(now);
           break;
         case 'twcc':
           this.transportCcSender.handleFeedback(p);
+          this.#onEstimate(now);
           break;
         default:
           break;
@@ -996,6 +1055,10 @@ export class Connection implements PeerTransport {
 
   /** W3C candidate-pair availableOutgoingBitrate (see TransportCcSender). */
   get availableOutgoingBitrate(): number | undefined {
+    // The congestion controller's target once transport-cc feedback has arrived (W3C
+    // webrtc-stats: "calculated by the underlying congestion control"); before, what the
+    // transport measured or the peer's REMB.
+    if (this.bandwidthEstimator.stats.feedbackMessages > 0) return this.bandwidthEstimator.estimate;
     return this.transportCcSender.availableOutgoingBitrate;
   }
 
@@ -1004,6 +1067,11 @@ export class Connection implements PeerTransport {
       const s = this.#senderBySsrc(b.ssrc);
       if (!s) continue;
       s.remoteReport = { fractionLost: b.fractionLost / 256, packetsLost: b.packetsLost, jitter: b.jitter, roundTripTime: this.#rtt(b.lastSenderReport, b.delaySinceLastSenderReport) };
+      // gcc-02 §6: RR fraction lost feeds the loss-based controller; the RTT its spacing.
+      const rtt = s.remoteReport.roundTripTime;
+      const now = this.#now();
+      this.bandwidthEstimator.handleReceiverReport(now, b.fractionLost / 256, rtt === undefined ? undefined : rtt * 1000);
+      this.#onEstimate(now);
     }
   }
 

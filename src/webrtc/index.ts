@@ -22,6 +22,7 @@ export { MediaStreamTrack, RTCRtpPacketEvent, KeyFrameRequestEvent } from './med
 export type { MediaStreamTrackInit } from './media-stream-track.js';
 export { MediaStream, MediaStreamTrackEvent } from './media-stream.js';
 export { RTCPeerConnectionIceEvent, RTCPeerConnectionIceErrorEvent, RTCTrackEvent } from './events.js';
+export { RTCBandwidthEstimateEvent } from './bandwidth-estimate-event.js';
 export { RTCError } from './errors.js';
 export type { RTCConfiguration, RTCIceServer, RTCBundlePolicy, RTCIceTransportPolicy } from './configuration.js';
 export type { RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCapabilities } from './capabilities.js';

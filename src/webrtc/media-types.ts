@@ -68,4 +68,9 @@ export interface RtpSendPath {
   now?(): number;
   /** The BUNDLE transport's transport-wide sequence counter and abs-send-time stamper. */
   transportCc?: TransportCcSender;
+  /**
+   * The transport's pacer (src/cc): queues a video packet and stamps its transport-cc and
+   * abs-send-time extensions (byte offsets, -1 = none) when it is released.
+   */
+  pace?(packet: Uint8Array, transportCcOffset: number, absSendTimeOffset: number, retransmission: boolean): void;
 }

@@ -9,7 +9,7 @@ import type { EncodedFrameInit, MediaRtpPacket, RtpSendPath, TrackSink } from '.
 import type { RTCDtlsTransport } from './rtc-transports.js';
 import { ABS_SEND_TIME_BYTES } from './abs-send-time.js';
 import { type HeaderExtensionValue, rewriteRtp, rtpPayloadOffset } from './rtp-rewrite.js';
-import { extensionDataOffset, type StampOffsets } from './transport-cc-sender.js';
+import { extensionDataOffset } from './transport-cc-sender.js';
 import type { SimulcastLayer } from './simulcast.js';
 
 export interface RTCRtpEncodingParameters {
@@ -298,13 +298,18 @@ export class RTCRtpSender {
    * transport, draft-holmer-rmcat-transport-wide-cc-extensions-01 §2, retransmissions
    * included) and abs-send-time are stamped in place, then the connection protects it.
    */
-  #send(path: RtpSendPath, packet: Uint8Array): void {
+  #send(path: RtpSendPath, packet: Uint8Array, retransmission = false): void {
     const stamper = path.transportCc;
     if (stamper && (this.#twccId !== undefined || this.#absSendTimeId !== undefined)) {
-      const at: StampOffsets = {};
-      if (this.#twccId !== undefined) at.transportCc = extensionDataOffset(packet, this.#twccId, 2);
-      if (this.#absSendTimeId !== undefined) at.absSendTime = extensionDataOffset(packet, this.#absSendTimeId, ABS_SEND_TIME_BYTES);
-      stamper.stamp(packet, at);
+      const tcc = this.#twccId !== undefined ? (extensionDataOffset(packet, this.#twccId, 2) ?? -1) : -1;
+      const abs = this.#absSendTimeId !== undefined ? (extensionDataOffset(packet, this.#absSendTimeId, ABS_SEND_TIME_BYTES) ?? -1) : -1;
+      // Video is paced when transport-cc is negotiated (the estimate that sets the pace comes
+      // from its feedback); audio never waits behind video (src/cc/pacer.ts).
+      if (path.pace && this.kind === 'video' && this.#twccId !== undefined) {
+        path.pace(packet, tcc, abs, retransmission);
+        return;
+      }
+      stamper.stampAt(packet, tcc, abs);
     }
     path.sendRtp(packet);
   }
@@ -447,7 +452,7 @@ export class RTCRtpSender {
       if (!out) continue;
       this.stats.retransmittedPacketsSent++;
       this.stats.retransmittedBytesSent += out.length;
-      this.#send(path, out);
+      this.#send(path, out, true);
     }
   }
 

@@ -107,6 +107,8 @@ export function buildStatsReport(src: StatsSources, filter?: { sender?: RTCRtpSe
         omnirtcCounters: {
           connection: { ...conn.counters },
           transportCc: { ...conn.transportCcSender.stats },
+          bandwidthEstimator: { ...conn.bandwidthEstimator.stats, estimate: conn.bandwidthEstimator.estimate, delayBased: conn.bandwidthEstimator.delayBasedEstimate, lossBased: conn.bandwidthEstimator.lossBasedEstimate, acknowledged: conn.bandwidthEstimator.acknowledgedBitrate ?? null, usage: conn.bandwidthEstimator.usage },
+          pacer: { ...conn.pacer.stats, rate: conn.pacer.rate, queuedPackets: conn.pacer.queuedPackets },
           ice: { ...conn.iceStats },
           dtls: dtlsStats?.dropped ?? null,
           srtpInbound: srtp.inbound?.dropped ?? null,
