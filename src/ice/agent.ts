@@ -40,7 +40,7 @@ import {
 import { RetransmitSchedule } from '../stun/transaction.js';
 import { unknownAttributeResponse, unknownRequiredAttributes } from '../stun/unknown.js';
 import { TurnClient } from '../turn/client.js';
-import { type IceCandidate, type IceCandidateType, candidatePriority, pairPriority, parseCandidate, randomIceString } from './candidate.js';
+import { type IceCandidate, type IceCandidateType, type RelayProtocol, candidatePriority, pairPriority, parseCandidate, randomIceString, relayCandidatePriority } from './candidate.js';
 
 /** Bound on STUN and on TURN servers an agent gathers from (each kind). */
 const MAX_ICE_SERVERS = 16;
@@ -54,8 +54,13 @@ export interface IceTurnServer {
   server: TransportAddress;
   username: string;
   password: string;
-  /** 'udp': allocated from every UDP socket of the server's family. 'tcp': needs addTurnTcpSocket(). */
-  transport?: 'udp' | 'tcp';
+  /**
+   * 'udp': allocated from every UDP socket of the server's family. 'tcp' and 'tls' (turns:,
+   * RFC 7065): a byte stream the caller connects and registers with addTurnTcpSocket().
+   */
+  transport?: 'udp' | 'tcp' | 'tls';
+  /** turns: the URL's host, which the server's certificate must name (the caller verifies it). */
+  tlsServerName?: string;
 }
 
 export interface IceAgentOptions {
@@ -358,8 +363,10 @@ export class IceAgent {
   }
 
   /**
-   * Registers a TCP connection (already connected by the caller) to a TURN server with
-   * transport 'tcp'; the allocation starts at gather() (or at once if gathering).
+   * Registers a TCP or TLS connection (already connected by the caller) to a TURN server with
+   * transport 'tcp' or 'tls': TLS carries the same RFC 6062 framing (RFC 8656 §3.1), so the
+   * TURN client is the stream one either way. The allocation starts at gather() (or at once
+   * if gathering).
    */
   addTurnTcpSocket(now: number, socketId: number, config: IceTurnServer): void {
     this.assertOpen();
@@ -643,9 +650,9 @@ export class IceAgent {
 
   // --- inspection ---------------------------------------------------------------------
 
-  /** TURN servers configured with transport 'tcp': the caller connects them (addTurnTcpSocket). */
+  /** TURN servers configured with transport 'tcp' or 'tls': the caller connects them (addTurnTcpSocket). */
   get tcpTurnServers(): IceTurnServer[] {
-    return this.turnServers.filter((t) => t.transport === 'tcp');
+    return this.turnServers.filter((t) => t.transport === 'tcp' || t.transport === 'tls');
   }
 
   get localCandidates(): IceCandidate[] {
@@ -686,18 +693,28 @@ export class IceAgent {
     return f;
   }
 
-  private addLocal(type: IceCandidateType, address: TransportAddress, base: Base, localPref: number, related?: TransportAddress, server = ''): LocalCandidate {
+  private addLocal(
+    type: IceCandidateType,
+    address: TransportAddress,
+    base: Base,
+    localPref: number,
+    related?: TransportAddress,
+    server = '',
+    relayProtocol?: RelayProtocol,
+  ): LocalCandidate {
     const baseIp = base.kind === 'socket' ? (this.sockets.get(base.socket)?.address.address ?? '') : address.address;
     const candidate: IceCandidate = {
-      foundation: this.foundationFor(type, baseIp, server),
+      // RFC 8445 §5.1.1.3: the transport to the server is part of what makes a foundation.
+      foundation: this.foundationFor(type, baseIp, relayProtocol ? `${server}/${relayProtocol}` : server),
       component: 1,
       transport: 'udp',
-      priority: candidatePriority(type, localPref),
+      priority: relayProtocol ? relayCandidatePriority(relayProtocol, localPref) : candidatePriority(type, localPref),
       address: address.address,
       port: address.port,
       type,
       relatedAddress: related?.address,
       relatedPort: related?.port,
+      ...(relayProtocol ? { relayProtocol } : {}),
     };
     const local: LocalCandidate = { candidate, base, address };
     this.locals.push(local);
@@ -729,7 +746,7 @@ export class IceAgent {
         case 'allocated': {
           if (slot.local) break;
           slot.done = true;
-          slot.local = this.addLocal('relay', e.relayed, { kind: 'relay', relay: slot }, 65535 - this.relays.indexOf(slot), e.mapped, addressKey(slot.config.server));
+          slot.local = this.addLocal('relay', e.relayed, { kind: 'relay', relay: slot }, 65535 - this.relays.indexOf(slot), e.mapped, addressKey(slot.config.server), slot.config.transport ?? 'udp');
           this.checkGatheringComplete();
           break;
         }

@@ -19,7 +19,12 @@ export interface IceCandidate {
   readonly tcpType?: string;
   readonly ufrag?: string;
   readonly generation?: number;
+  /** Local relayed candidates: how we reach the TURN server (W3C RTCIceCandidate.relayProtocol). */
+  readonly relayProtocol?: RelayProtocol;
 }
+
+/** W3C RTCIceServerTransportProtocol: the transport to a TURN server. */
+export type RelayProtocol = 'udp' | 'tcp' | 'tls';
 
 /** RFC 8445 §5.1.2.2 recommended type preferences. */
 export const TYPE_PREFERENCE: Readonly<Record<IceCandidateType, number>> = { host: 126, prflx: 110, srflx: 100, relay: 0 };
@@ -27,6 +32,19 @@ export const TYPE_PREFERENCE: Readonly<Record<IceCandidateType, number>> = { hos
 /** RFC 8445 §5.1.2.1: priority = 2^24·type + 2^8·local + (256 − component). */
 export function candidatePriority(type: IceCandidateType, localPreference: number, component = 1): number {
   return TYPE_PREFERENCE[type] * 0x1000000 + (localPreference & 0xffff) * 0x100 + (256 - component);
+}
+
+/**
+ * Type preferences of relayed candidates by the transport to the TURN server: UDP above TCP
+ * above TLS, each below every other type (RFC 8445 §5.1.2.2 leaves relay at the bottom; the
+ * split is libwebrtc's ICE_TYPE_PREFERENCE_RELAY_{UDP,TCP,TLS} = 2, 1, 0, so a peer's
+ * priorities and ours order relays the same way).
+ */
+export const RELAY_TYPE_PREFERENCE: Readonly<Record<RelayProtocol, number>> = { udp: 2, tcp: 1, tls: 0 };
+
+/** RFC 8445 §5.1.2.1 priority of a relayed candidate reached over `protocol`. */
+export function relayCandidatePriority(protocol: RelayProtocol, localPreference: number, component = 1): number {
+  return RELAY_TYPE_PREFERENCE[protocol] * 0x1000000 + (localPreference & 0xffff) * 0x100 + (256 - component);
 }
 
 /** Parses "candidate:…" (with or without "a="). Throws IceError on bad syntax. */

@@ -1,7 +1,9 @@
 // omnirtc/bun — the Bun network adapter: Bun.udpSocket for UDP, Bun.connect for TURN
-// over TCP (both want IP literals), node:os for the interface list.
+// over TCP (both want IP literals), node:tls (which Bun implements) for TURN over TLS,
+// node:os for the interface list.
 import { lookup } from 'node:dns/promises';
 import { networkInterfaces } from 'node:os';
+import { connectNodeTls } from './node-tls.js';
 import { type TransportAddress, ipFamily } from '../stun/address.js';
 import type { NetworkAdapter, TcpConnection, TcpConnectOptions, UdpBindOptions, UdpSocket } from './udp.js';
 
@@ -130,6 +132,9 @@ export const bunAdapter: NetworkAdapter = {
 
   async connectTcp(opts: TcpConnectOptions): Promise<TcpConnection> {
     const fam = family(opts.address);
+    // node:tls verifies the name with the same checkServerIdentity as Node, so one code path
+    // gives both runtimes the same trust rules (default roots plus caCertificates).
+    if (opts.tls) return connectNodeTls({ ...opts, tls: opts.tls }, fam);
     const conn = new BunTcpConnection();
     const sock = await bun().connect({
       hostname: opts.address,

@@ -1,7 +1,8 @@
 // omnirtc/deno — the Deno network adapter: Deno.listenDatagram (needs --unstable-net)
-// for UDP, Deno.connect for TURN over TCP, Deno.networkInterfaces (needs --allow-sys).
+// for UDP, Deno.connect for TURN over TCP, Deno.startTls on it for TURN over TLS,
+// Deno.networkInterfaces (needs --allow-sys).
 import { type TransportAddress, ipFamily } from '../stun/address.js';
-import type { NetworkAdapter, TcpConnection, TcpConnectOptions, UdpBindOptions, UdpSocket } from './udp.js';
+import type { NetworkAdapter, TcpConnection, TcpConnectOptions, TlsClientOptions, UdpBindOptions, UdpSocket } from './udp.js';
 
 // The few Deno APIs used here, typed locally so the package needs no Deno type package.
 interface DenoNetAddr {
@@ -22,9 +23,13 @@ interface DenoConn {
   close(): void;
   setNoDelay?(nodelay?: boolean): void;
 }
+interface DenoTlsConn extends DenoConn {
+  handshake(): Promise<unknown>;
+}
 interface DenoNamespace {
   listenDatagram?(opts: { hostname: string; port: number; transport: 'udp' }): DenoDatagramConn;
   connect(opts: { hostname: string; port: number; transport: 'tcp' }): Promise<DenoConn>;
+  startTls(conn: DenoConn, opts: { hostname: string; caCerts?: string[] }): Promise<DenoTlsConn>;
   networkInterfaces(): { family: 'IPv4' | 'IPv6'; address: string }[];
   resolveDns(query: string, type: 'A' | 'AAAA'): Promise<string[]>;
 }
@@ -137,6 +142,45 @@ class DenoTcpConnection implements TcpConnection {
   }
 }
 
+/** A server that accepts TCP but never finishes the handshake must not hold gathering up. */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/**
+ * TLS on an open TCP connection to the resolved IP: Deno.startTls verifies the certificate for
+ * `serverName` (the URL's host; an IP literal is matched against IP subjectAltNames) against
+ * Deno's default roots plus `caCerts` ("in addition to the default root certificates").
+ * The handshake is forced here so that a bad certificate rejects now, not on the first read.
+ */
+async function startTls(tcp: DenoConn, tls: TlsClientOptions): Promise<DenoConn> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const conn = await deno().startTls(tcp, { hostname: tls.serverName, ...(tls.caCertificates?.length ? { caCerts: tls.caCertificates } : {}) });
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`TLS handshake with ${tls.serverName} timed out after ${TLS_HANDSHAKE_TIMEOUT_MS} ms`)), TLS_HANDSHAKE_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([conn.handshake(), timeout]);
+    } catch (e) {
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+      throw e;
+    }
+    return conn;
+  } catch (e) {
+    try {
+      tcp.close();
+    } catch {
+      // consumed by startTls, or already closed
+    }
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export const denoAdapter: NetworkAdapter = {
   runtime: 'deno',
 
@@ -150,8 +194,9 @@ export const denoAdapter: NetworkAdapter = {
 
   async connectTcp(opts: TcpConnectOptions): Promise<TcpConnection> {
     const fam = family(opts.address);
-    const conn = await deno().connect({ hostname: opts.address, port: opts.port, transport: 'tcp' });
-    conn.setNoDelay?.(true);
+    const tcp = await deno().connect({ hostname: opts.address, port: opts.port, transport: 'tcp' });
+    tcp.setNoDelay?.(true);
+    const conn = opts.tls ? await startTls(tcp, opts.tls) : tcp;
     return new DenoTcpConnection(
       conn,
       { address: conn.localAddr.hostname, port: conn.localAddr.port, family: fam },

@@ -1,8 +1,10 @@
-// omnirtc/node — the Node.js network adapter: node:dgram for UDP, node:net for TURN over TCP.
+// omnirtc/node — the Node.js network adapter: node:dgram for UDP, node:net for TURN over TCP,
+// node:tls for TURN over TLS.
 import { type Socket as DgramSocket, createSocket } from 'node:dgram';
 import { type Socket as NetSocket, connect } from 'node:net';
 import { lookup } from 'node:dns/promises';
 import { networkInterfaces } from 'node:os';
+import { connectNodeTls } from './node-tls.js';
 import { type TransportAddress, ipFamily } from '../stun/address.js';
 import type { NetworkAdapter, TcpConnection, TcpConnectOptions, UdpBindOptions, UdpSocket } from './udp.js';
 
@@ -102,6 +104,7 @@ export const nodeAdapter: NetworkAdapter = {
 
   connectTcp(opts: TcpConnectOptions): Promise<TcpConnection> {
     const fam = family(opts.address);
+    if (opts.tls) return connectNodeTls({ ...opts, tls: opts.tls }, fam);
     return new Promise((resolve, reject) => {
       const sock = connect({ host: opts.address, port: opts.port, family: fam });
       sock.setNoDelay(true);

@@ -35,11 +35,28 @@ export interface TcpConnectOptions {
   port: number;
   onData(bytes: Uint8Array): void;
   onClose?(): void;
+  /**
+   * Run TLS over the connection (turns:, RFC 7065 / RFC 8656 §3.1) and verify the server's
+   * certificate before resolving: the connection never carries a byte to an unverified server.
+   */
+  tls?: TlsClientOptions;
+}
+
+export interface TlsClientOptions {
+  /**
+   * The name the certificate must carry: the host of the ICE server URL. A host name is also
+   * sent as SNI (RFC 6066 §3); an IP literal is matched against the certificate's IP
+   * subjectAltNames and sends no SNI.
+   */
+  serverName: string;
+  /** Extra trust anchors (PEM), added to the runtime's default roots (e.g. a private CA). */
+  caCertificates?: string[];
 }
 
 export interface NetworkAdapter {
   readonly runtime: RuntimeName;
   bindUdp(opts: UdpBindOptions): Promise<UdpSocket>;
+  /** A TCP connection, or a verified TLS one when `opts.tls` is given; rejects with the reason. */
   connectTcp(opts: TcpConnectOptions): Promise<TcpConnection>;
   /** Addresses of the machine's interfaces: IP literal, family, and whether internal (loopback). */
   interfaceAddresses(): { address: string; family: 4 | 6; internal: boolean }[];

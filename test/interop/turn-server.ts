@@ -3,11 +3,13 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { StunClass, StunMethod, decodeStunMessage, encodeStunMessage, isStunMessage, newTransactionId } from '../../src/stun/index';
 
 export interface Coturn {
   port: number;
+  /** The TLS listener (turns:), when started with `tls`. */
+  tlsPort?: number;
   proc: ChildProcess;
   log: () => string;
   stop(): Promise<void>;
@@ -57,11 +59,30 @@ async function answersBinding(port: number): Promise<boolean> {
   }
 }
 
-export async function startCoturn(extra: string[] = []): Promise<Coturn> {
+/** A TLS listener for turns: — the server's certificate chain and key, PEM files. */
+export interface CoturnTls {
+  certFile: string;
+  keyFile: string;
+}
+
+async function acceptsTcp(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+export async function startCoturn(extra: string[] = [], opts: { tls?: CoturnTls } = {}): Promise<Coturn> {
   if (spawnSync('test', ['-x', TURNSERVER]).status !== 0) {
     throw new Error(`coturn is missing: ${TURNSERVER} not found (apt-get install coturn; it is listed in .ci/apt-packages.txt)`);
   }
   const port = await freePort();
+  let tlsPort: number | undefined;
+  while (opts.tls && (tlsPort === undefined || tlsPort === port)) tlsPort = await freePort();
+  const tlsArgs = opts.tls ? [`--tls-listening-port=${tlsPort}`, `--cert=${opts.tls.certFile}`, `--pkey=${opts.tls.keyFile}`] : ['--no-tls'];
   let out = '';
   const proc = spawn(
     TURNSERVER,
@@ -73,7 +94,7 @@ export async function startCoturn(extra: string[] = []): Promise<Coturn> {
       '--lt-cred-mech',
       '--user=u:p',
       '--realm=omnirtc',
-      '--no-tls',
+      ...tlsArgs,
       '--no-dtls',
       '--allow-loopback-peers',
       '--no-cli',
@@ -110,7 +131,7 @@ export async function startCoturn(extra: string[] = []): Promise<Coturn> {
     });
   for (let i = 0; i < 50; i++) {
     if (proc.exitCode !== null) throw new Error(`turnserver exited with ${proc.exitCode}:\n${out}`);
-    if (await answersBinding(port)) return { port, proc, log: () => out, stop };
+    if ((await answersBinding(port)) && (tlsPort === undefined || (await acceptsTcp(tlsPort)))) return { port, tlsPort, proc, log: () => out, stop };
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
