@@ -27,7 +27,6 @@ import { RTCError, domError } from './errors.js';
 import { Connection, LOCAL_MAX_MESSAGE_SIZE, toSdpCandidate } from './connection.js';
 import { EventTargetWithHandlers } from './event-handlers.js';
 import { RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEvent } from './events.js';
-import { RTCBandwidthEstimateEvent } from './bandwidth-estimate-event.js';
 import { MediaStream } from './media-stream.js';
 import type { MediaStreamTrack } from './media-stream-track.js';
 import type { PeerTransport, RTCDtlsTransportState, RTCIceGatheringState, RTCIceTransportState, TransportListener } from './peer-transport.js';
@@ -41,7 +40,7 @@ import { DataChannelHub, type RTCDataChannel, RTCDataChannelEvent, type RTCDataC
 import { type RTCStats, type RTCStatsReport, buildStatsReport } from './rtc-stats-report.js';
 import { RTCDtlsTransport, RTCIceTransport, RTCSctpTransport, type TransportSource } from './rtc-transports.js';
 import { TaskQueue } from './task-queue.js';
-import { MAX_SIMULCAST_LAYERS, type SimulcastLines, answerReceiveSimulcast, answerSendSimulcast, mergeSimulcast, negotiatedReceiveLayers, negotiatedSendLayers, offerReceiveSimulcast, offerSendSimulcast } from './simulcast.js';
+import { MAX_SIMULCAST_LAYERS, type SimulcastLines, answerReceiveSimulcast, answerSendSimulcast, mergeSimulcast, negotiatedReceiveLayers, negotiatedSendLayers, offerReceiveSimulcast, offerSendSimulcast, proposedSendEncodings } from './simulcast.js';
 
 export type RTCSignalingState = 'stable' | 'have-local-offer' | 'have-remote-offer' | 'have-local-pranswer' | 'have-remote-pranswer' | 'closed';
 export type RTCIceConnectionState = 'new' | 'checking' | 'connected' | 'completed' | 'disconnected' | 'failed' | 'closed';
@@ -298,13 +297,6 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
   }
   set onicegatheringstatechange(h: ((ev: Event) => unknown) | null) {
     this.setHandler('icegatheringstatechange', h);
-  }
-  /** omnirtc (non-standard): the send-side bandwidth estimate moved (RTCBandwidthEstimateEvent). */
-  get onbandwidthestimate(): ((ev: RTCBandwidthEstimateEvent) => unknown) | null {
-    return this.getHandler('bandwidthestimate') as ((ev: RTCBandwidthEstimateEvent) => unknown) | null;
-  }
-  set onbandwidthestimate(h: ((ev: RTCBandwidthEstimateEvent) => unknown) | null) {
-    this.setHandler('bandwidthestimate', h as ((ev: Event) => unknown) | null);
   }
   get onconnectionstatechange(): ((ev: Event) => unknown) | null {
     return this.getHandler('connectionstatechange');
@@ -797,6 +789,10 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
         t.mLineIndex = i;
         if (m.mid !== undefined) t.setMid(m.mid);
         if (m.port === 0 && !m.bundleOnly) return;
+        // W3C §4.4.1.6: a request to receive simulcast proposes our send encodings (one per
+        // rid), for a sender whose encodings the program did not choose and that never sent.
+        const proposed = proposedSendEncodings(m);
+        if (proposed && t.sender.encodings.length === 1 && t.sender.encodings[0].rid === undefined && !hasEverSent(t)) t.sender.setInitialEncodings(proposed);
         this.#processRemoteTrack(t, m, trackEvents, removed);
       });
       this.#pendingRemote = desc;
@@ -1215,12 +1211,6 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
         }),
     }, { ufrag: this.#iceUfrag, pwd: this.#icePwd, controlling, dataChannels: this.#dataChannels });
     this.onTransportCreated(this.#transport);
-    if (this.#transport instanceof Connection) {
-      this.#transport.onBandwidthEstimate = (bitrate) =>
-        this.#tasks.queue(() => {
-          if (!this.#closed) this.dispatchEvent(new RTCBandwidthEstimateEvent('bandwidthestimate', { bitrate }));
-        });
-    }
     this.#transport.startGathering();
     const remote = (this.#pendingRemote ?? this.#currentRemote)?.parsed;
     if (remote) this.#pushRemoteTransport(remote);

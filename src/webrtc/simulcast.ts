@@ -111,3 +111,20 @@ export function mergeSimulcast(a: SimulcastLines | undefined, b: SimulcastLines 
   if (!a || !b) return a ?? b;
   return { rids: [...a.rids, ...b.rids], simulcast: { ...a.simulcast, ...b.simulcast } };
 }
+
+/**
+ * W3C WebRTC §4.4.1.6 (set a remote offer): an offer asking to receive simulcast proposes the
+ * answerer's send encodings, one per offered rid in the a=simulcast:recv order (paused ones
+ * inactive). Undefined when the offer asks for no simulcast (or lacks the rid extension).
+ */
+export function proposedSendEncodings(offer: MediaDescription): { rid: string; active: boolean }[] | undefined {
+  const recv = offer.simulcast?.recv;
+  if (!recv || !offer.extMaps.some((e) => e.uri === EXT.rid)) return undefined;
+  const declared = new Set(offer.rids.filter((r) => r.direction === 'recv').map((r) => r.id));
+  const out: { rid: string; active: boolean }[] = [];
+  for (const alternatives of recv) {
+    const s = alternatives.find((x) => declared.has(x.rid) && /^[A-Za-z0-9]{1,16}$/.test(x.rid));
+    if (s && out.length < MAX_SIMULCAST_LAYERS && !out.some((e) => e.rid === s.rid)) out.push({ rid: s.rid, active: !s.paused });
+  }
+  return out.length > 1 ? out : undefined;
+}
