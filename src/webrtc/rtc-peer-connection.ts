@@ -27,6 +27,7 @@ import { RTCError, domError } from './errors.js';
 import { Connection, LOCAL_MAX_MESSAGE_SIZE, toSdpCandidate } from './connection.js';
 import { EventTargetWithHandlers } from './event-handlers.js';
 import { RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEvent } from './events.js';
+import { RTCBandwidthEstimateEvent } from './bandwidth-estimate-event.js';
 import { MediaStream } from './media-stream.js';
 import type { MediaStreamTrack } from './media-stream-track.js';
 import type { PeerTransport, RTCDtlsTransportState, RTCIceGatheringState, RTCIceTransportState, TransportListener } from './peer-transport.js';
@@ -297,6 +298,13 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
   }
   set onicegatheringstatechange(h: ((ev: Event) => unknown) | null) {
     this.setHandler('icegatheringstatechange', h);
+  }
+  /** omnirtc (non-standard): the send-side bandwidth estimate moved (RTCBandwidthEstimateEvent). */
+  get onbandwidthestimate(): ((ev: RTCBandwidthEstimateEvent) => unknown) | null {
+    return this.getHandler('bandwidthestimate') as ((ev: RTCBandwidthEstimateEvent) => unknown) | null;
+  }
+  set onbandwidthestimate(h: ((ev: RTCBandwidthEstimateEvent) => unknown) | null) {
+    this.setHandler('bandwidthestimate', h as ((ev: Event) => unknown) | null);
   }
   get onconnectionstatechange(): ((ev: Event) => unknown) | null {
     return this.getHandler('connectionstatechange');
@@ -1211,6 +1219,12 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
         }),
     }, { ufrag: this.#iceUfrag, pwd: this.#icePwd, controlling, dataChannels: this.#dataChannels });
     this.onTransportCreated(this.#transport);
+    if (this.#transport instanceof Connection) {
+      this.#transport.onBandwidthEstimate = (bitrate) =>
+        this.#tasks.queue(() => {
+          if (!this.#closed) this.dispatchEvent(new RTCBandwidthEstimateEvent('bandwidthestimate', { bitrate }));
+        });
+    }
     this.#transport.startGathering();
     const remote = (this.#pendingRemote ?? this.#currentRemote)?.parsed;
     if (remote) this.#pushRemoteTransport(remote);
