@@ -47,6 +47,10 @@ export const DEFAULT_CODECS: Record<MediaKind, readonly LocalCodec[]> = {
     { payloadType: 111, name: 'opus', clockRate: 48000, channels: 2, fmtp: 'minptime=10;useinbandfec=1', feedback: [{ type: 'transport-cc' }] },
     { payloadType: 0, name: 'PCMU', clockRate: 8000, feedback: [] },
     { payloadType: 8, name: 'PCMA', clockRate: 8000, feedback: [] },
+    // RFC 4733 DTMF events 0-15 (§7.1.1), one per audio clock in use: 48 kHz for Opus, 8 kHz for
+    // PCMU/PCMA (RFC 4733 §2.1: the events use the audio stream's clock). Chromium's numbers.
+    { payloadType: 110, name: 'telephone-event', clockRate: 48000, fmtp: '0-15', feedback: [] },
+    { payloadType: 126, name: 'telephone-event', clockRate: 8000, fmtp: '0-15', feedback: [] },
   ],
   video: [
     { payloadType: 96, name: 'VP8', clockRate: 90000, feedback: VIDEO_FEEDBACK, rtxPayloadType: 97 },

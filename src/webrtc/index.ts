@@ -31,3 +31,5 @@ export { RTCDataChannel, RTCDataChannelEvent, RTCErrorEvent } from './rtc-data-c
 export type { RTCDataChannelInit, RTCDataChannelState } from './rtc-data-channel.js';
 export { RTCIceTransport, RTCDtlsTransport, RTCSctpTransport } from './rtc-transports.js';
 export type { RTCIceParameters, RTCIceCandidatePair, RTCSctpTransportState } from './rtc-transports.js';
+export { RTCDTMFSender, RTCDTMFToneChangeEvent } from './rtc-dtmf-sender.js';
+export { DtmfEvent } from './dtmf-receiver.js';

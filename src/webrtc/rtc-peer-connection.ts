@@ -22,6 +22,7 @@ import { parse } from '../sdp/parse.js';
 import { serialize } from '../sdp/serialize.js';
 import type { Direction, MediaDescription, SessionDescription, SetupRole } from '../sdp/types.js';
 import { DEFAULT_EXTENSIONS } from './capabilities.js';
+import { isTelephoneEvent } from './dtmf-codecs.js';
 import { type NormalizedConfiguration, type RTCConfiguration, normalizeConfiguration } from './configuration.js';
 import { RTCError, domError } from './errors.js';
 import { Connection, LOCAL_MAX_MESSAGE_SIZE, toSdpCandidate } from './connection.js';
@@ -613,7 +614,8 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       const t = this.#transceivers.find((x) => x.mLineIndex === i && !x.stopped);
       if (!t || t.stopping || rm.mid === undefined || !rm.protocol.includes('RTP/')) return reject;
       const codecs = negotiateCodecs(t.localCodecs, rm);
-      if (codecs.length === 0) return reject;
+      // telephone-event alone is no audio codec (RFC 4733 §2.1 rides beside one).
+      if (codecs.every(isTelephoneEvent)) return reject;
       const direction = answerDirection(t.direction as Direction, rm.direction ?? 'sendrecv');
       // RFC 8853 §5.3: offered send simulcast is received (one layer track per rid, see
       // RTCRtpReceiver.getLayers); offered recv simulcast is sent with our rid encodings.
@@ -1042,6 +1044,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       isClosed: () => this.#closed,
       updateNegotiationNeeded: () => this.updateNegotiationNeeded(),
     });
+    sender.dtmf?.attachTransceiver(t);
     this.#transceivers.push(t);
     this.onTransceiverCreated(t);
     return t;

@@ -9,6 +9,9 @@ import { readRtpHeader } from './media-types.js';
 import { codecParameters } from './rtc-rtp-sender.js';
 import type { RTCDtlsTransport } from './rtc-transports.js';
 import { rtpPayloadOffset } from './rtp-rewrite.js';
+import { isTelephoneEvent, mediaCodecsFirst } from './dtmf-codecs.js';
+import { DtmfEvent, type ReceivedTone, type TelephoneEventCounters, TelephoneEventReceiver } from './dtmf-receiver.js';
+import { EventTargetWithHandlers } from './event-handlers.js';
 import { RidRouter } from './rid-router.js';
 import { EXT } from './capabilities.js';
 import type { SimulcastLayer } from './simulcast.js';
@@ -126,8 +129,10 @@ export class ReceptionStats {
   }
 }
 
-export class RTCRtpReceiver {
+export class RTCRtpReceiver extends EventTargetWithHandlers {
   readonly track: MediaStreamTrack;
+  /** RFC 4733 telephone-events of this stream, surfaced as 'dtmf' events (non-standard). */
+  readonly #telephoneEvents = new TelephoneEventReceiver();
   /** The RTCDtlsTransport, once negotiated. */
   transport: RTCDtlsTransport | null = null;
   #negotiated: NegotiatedReceive | null = null;
@@ -151,6 +156,7 @@ export class RTCRtpReceiver {
   requestedLayers: SimulcastLayer[] = [];
 
   constructor(kind: 'audio' | 'video', layerOf: RTCRtpReceiver | null = null) {
+    super();
     this.track = new MediaStreamTrack({ kind }, true);
     this.track.keyFrameRequester = () => this.requestKeyFrame();
     this.layerOf = layerOf;
@@ -225,8 +231,24 @@ export class RTCRtpReceiver {
   // ---- wiring used by RTCPeerConnection and the connection ----
 
   setNegotiated(n: NegotiatedReceive | null): void {
-    this.#negotiated = n;
+    this.#negotiated = n && { ...n, codecs: mediaCodecsFirst(n.codecs) };
     this.#setLayers(n);
+  }
+
+  /** Non-standard: a 'dtmf' DtmfEvent per received DTMF tone (RFC 4733), when it ends. */
+  get ondtmf(): ((this: EventTarget, ev: Event) => unknown) | null {
+    return this.getHandler('dtmf');
+  }
+  set ondtmf(h: ((this: EventTarget, ev: Event) => unknown) | null) {
+    this.setHandler('dtmf', h);
+  }
+  /** Counters of received telephone-events (malformed ones dropped, duplicates, tones). */
+  get dtmfCounters(): Readonly<TelephoneEventCounters> {
+    return this.#telephoneEvents.counters;
+  }
+
+  #dispatchTone(t: ReceivedTone): void {
+    this.dispatchEvent(new DtmfEvent('dtmf', t));
   }
 
   /** RFC 8853: one layer receiver per negotiated rid after the first; layers no longer negotiated end. */
@@ -349,12 +371,21 @@ export class RTCRtpReceiver {
     const missing = stats.update(header.sequenceNumber, header.timestamp, nowMs, codec.clockRate, bytes.length - at, at);
     this.#nackPending.get(header.ssrc)?.delete(header.sequenceNumber);
     if (n.nack) this.#queueNack(header.ssrc, missing, nowMs);
+    // RFC 4733: telephone-events share the audio SSRC and sequence space (counted above) and
+    // are not audio: they become 'dtmf' events and reach 'rtp' listeners, never frames.
+    const telephoneEvent = isTelephoneEvent(codec);
+    if (telephoneEvent) {
+      for (const t of this.#telephoneEvents.handlePacket(header.ssrc, header.timestamp, bytes.subarray(at), (bytes[0] & 0x20) !== 0, codec.clockRate, nowMs)) this.#dispatchTone(t);
+    } else if (this.track.kind === 'audio') {
+      const orphan = this.#telephoneEvents.handleAudio(header.ssrc, nowMs, codec.clockRate);
+      if (orphan) this.#dispatchTone(orphan);
+    }
     // W3C WebRTC §5.3: the track unmutes when media arrives.
     if (this.track.muted) this.track.setMuted(false);
     const params = codecParameters(this.track.kind, codec)[0];
     const packet: MediaRtpPacket = { ...header, bytes, codec: params };
     this.track.deliverRtp(packet);
-    if (this.track.wantsFrames) this.#depacketize(packet, params, nowMs);
+    if (this.track.wantsFrames && !telephoneEvent) this.#depacketize(packet, params, nowMs);
   }
 
   /** New gaps are NACKed at once; gaps still open after NACK_RETRY_MS are asked for again. */

@@ -10,6 +10,9 @@ import type { RTCDtlsTransport } from './rtc-transports.js';
 import { ABS_SEND_TIME_BYTES } from './abs-send-time.js';
 import { type HeaderExtensionValue, rewriteRtp, rtpPayloadOffset } from './rtp-rewrite.js';
 import { extensionDataOffset } from './transport-cc-sender.js';
+import { mediaCodecsFirst, telephoneEventFor } from './dtmf-codecs.js';
+import type { TelephoneEventPacket } from './dtmf-scheduler.js';
+import { RTCDTMFSender } from './rtc-dtmf-sender.js';
 import type { SimulcastLayer } from './simulcast.js';
 
 export interface RTCRtpEncodingParameters {
@@ -120,6 +123,7 @@ export class RTCRtpSender {
     this.#streamIds = streamIds;
     this.cname = cname;
     if (kind === 'video') this.rtxSsrc = randomUint32();
+    this.#dtmf = kind === 'audio' ? this.#makeDtmf() : null;
     this.attachTrack(track);
   }
 
@@ -136,9 +140,15 @@ export class RTCRtpSender {
   get negotiated(): NegotiatedSend | null {
     return this.#negotiated;
   }
-  get dtmf(): null {
-    return null;
+  /** W3C §5.2: the RTCDTMFSender of an audio sender (RFC 4733 telephone-events), null for video. */
+  get dtmf(): RTCDTMFSender | null {
+    return this.#dtmf;
   }
+  readonly #dtmf: RTCDTMFSender | null;
+  /** When the last media packet left (sendPath clock), for the DTMF event timestamps. */
+  #lastMediaAt: number | undefined;
+  /** Base of the DTMF timestamps while no media has been sent (RFC 3550 §5.1: random start). */
+  readonly #idleTimestampBase = randomUint32();
 
   /** W3C §5.2 replaceTrack: same kind or null; no renegotiation needed. */
   async replaceTrack(withTrack: MediaStreamTrack | null): Promise<void> {
@@ -244,7 +254,7 @@ export class RTCRtpSender {
   }
 
   setNegotiated(n: NegotiatedSend | null): void {
-    this.#negotiated = n;
+    this.#negotiated = n && { ...n, codecs: mediaCodecsFirst(n.codecs) };
     const layers = n?.layers ?? [];
     this.#simulcast = layers.length > 1 && this.rid !== undefined;
     this.#paused = layers.find((l) => l.rid === this.rid)?.paused === true;
@@ -341,7 +351,7 @@ export class RTCRtpSender {
     this.#transmit(out, packet.timestamp);
   }
 
-  #transmit(out: Uint8Array, timestamp: number): void {
+  #transmit(out: Uint8Array, timestamp: number, media = true): void {
     const seq = (out[2] << 8) | out[3];
     this.#history.set(seq, out);
     if (this.#history.size > RTX_BUFFER) this.#history.delete(this.#history.keys().next().value as number);
@@ -349,8 +359,56 @@ export class RTCRtpSender {
     this.stats.packetsSent++;
     this.stats.bytesSent += out.length - payloadAt;
     this.stats.headerBytesSent += payloadAt;
-    this.stats.lastRtpTimestamp = timestamp >>> 0;
+    if (media) {
+      this.stats.lastRtpTimestamp = timestamp >>> 0;
+      this.#lastMediaAt = this.#sendPath?.now?.();
+    }
     if (this.#sendPath) this.#send(this.#sendPath, out);
+  }
+
+  #makeDtmf(): RTCDTMFSender {
+    const sender = this;
+    return new RTCDTMFSender({
+      get hasTrack() {
+        return sender.#track !== null;
+      },
+      get active() {
+        return sender.#encodings[0]?.active !== false;
+      },
+      telephoneEventCodec: () => telephoneEventFor(this.#negotiated?.codecs ?? []),
+      rtpTimestampAt: (now, clockRate) => this.#rtpTimestampAt(now, clockRate),
+      sendTelephoneEvent: (payloadType, packet) => this.#sendTelephoneEvent(payloadType, packet),
+    });
+  }
+
+  /**
+   * Where the audio stream is at `now` (RFC 4733 §2.5.1.2: an event's timestamp is its start
+   * on the audio clock): the last media timestamp moved on by the time since it was sent.
+   */
+  #rtpTimestampAt(now: number, clockRate: number): number {
+    const at = this.#lastMediaAt;
+    const audioRate = this.#negotiated?.codecs[0]?.clockRate;
+    if (at !== undefined && audioRate === clockRate) return (this.stats.lastRtpTimestamp + Math.round(((now - at) * clockRate) / 1000)) >>> 0;
+    return (this.#idleTimestampBase + Math.round((now * clockRate) / 1000)) >>> 0;
+  }
+
+  /** One RFC 4733 packet on the audio SSRC and sequence space, with the section's header extensions. */
+  #sendTelephoneEvent(payloadType: number, packet: TelephoneEventPacket): void {
+    if (!this.#sending || this.#sendPath === null || this.#encodings[0]?.active === false) {
+      this.stats.packetsDropped++;
+      return;
+    }
+    const raw = new Uint8Array(12 + packet.payload.length);
+    raw[0] = 0x80; // RFC 3550 §5.1: V=2
+    raw[1] = (packet.marker ? 0x80 : 0) | (payloadType & 0x7f);
+    raw.set(packet.payload, 12);
+    this.#seq = (this.#seq + 1) & 0xffff;
+    const out = rewriteRtp(raw, { ssrc: this.ssrc, payloadType, sequenceNumber: this.#seq, timestamp: packet.timestamp, extensions: this.#extensions() });
+    if (!out) {
+      this.stats.packetsDropped++;
+      return;
+    }
+    this.#transmit(out, packet.timestamp, false);
   }
 
   #writeFrame(frame: EncodedFrameInit): void {

@@ -237,6 +237,9 @@ describe('RTCPeerConnection negotiation between two omnirtc peers', () => {
       ['opus', 111],
       ['PCMU', 0],
       ['PCMA', 8],
+      // RFC 4733 DTMF, accepted at Chrome's payload types.
+      ['telephone-event', 110],
+      ['telephone-event', 126],
     ]);
     const vc = mediaCodecs(video);
     // Chrome's order and numbers; RTX with Chrome's apt pairing; H.264 by profile and mode.

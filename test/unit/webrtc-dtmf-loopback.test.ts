@@ -1,0 +1,99 @@
+// DTMF between two omnirtc peers over real UDP on 127.0.0.1 (ICE, DTLS, SRTP): one peer's
+// sender.dtmf.insertDTMF reaches the other's receiver as 'dtmf' events, one per tone, while
+// the program's audio keeps flowing on the same SSRC.
+import { parse } from '../../src/sdp/index';
+import { type DtmfEvent, MediaStreamTrack, type RTCDTMFToneChangeEvent, type RTCRtpPacketEvent, type RTCRtpReceiver } from '../../src/webrtc/index';
+import { negotiate, trickledPair, waitFor } from '../sim/webrtc-harness';
+
+function opusLikeRtp(seq: number, ts: number): Uint8Array {
+  const p = new Uint8Array(12 + 20);
+  p[0] = 0x80;
+  p[1] = 111;
+  new DataView(p.buffer).setUint16(2, seq);
+  new DataView(p.buffer).setUint32(4, ts);
+  p.fill(0xf8, 12); // a TOC byte per Opus frame; content does not matter here
+  return p;
+}
+
+describe('DTMF omnirtc ↔ omnirtc over loopback UDP', () => {
+  it('negotiates telephone-event and delivers each inserted tone once, in order, beside the audio', async () => {
+    const [a, b] = trickledPair();
+    const timers: ReturnType<typeof setInterval>[] = [];
+    try {
+      const audio = new MediaStreamTrack({ kind: 'audio' });
+      const sender = a.addTrack(audio);
+      const receiver = new Promise<RTCRtpReceiver>((resolve) => {
+        b.ontrack = (e) => resolve(e.receiver);
+      });
+      await negotiate(a, b);
+      const offered = parse(a.localDescription?.sdp ?? '').media[0];
+      expect(offered.rtpMaps.filter((m) => m.encodingName === 'telephone-event').map((m) => m.clockRate)).toEqual([48000, 8000]);
+      expect(offered.fmtps.find((f) => f.payloadType === 110)?.parameters).toBe('0-15');
+      await Promise.all([waitFor(a, 'connected'), waitFor(b, 'connected')]);
+      const rx = await receiver;
+      // Audio at 20 ms pace all along.
+      let seq = 0;
+      let ts = 0;
+      timers.push(
+        setInterval(() => {
+          audio.writeRtp(opusLikeRtp(seq++, ts));
+          ts += 960;
+        }, 20),
+      );
+      let audioPackets = 0;
+      let framesSeen = 0;
+      rx.track.addEventListener('rtp', (e) => {
+        if ((e as RTCRtpPacketEvent).packet.payloadType === 111) audioPackets++;
+      });
+      void (async () => {
+        for await (const f of rx.track.frames()) {
+          expect(f.mimeType.toLowerCase()).toBe('audio/opus');
+          framesSeen++;
+        }
+      })();
+      const dtmf = sender.dtmf;
+      expect(dtmf?.canInsertDTMF).toBe(true);
+      const received: DtmfEvent[] = [];
+      const allTones = new Promise<void>((resolve) => {
+        rx.addEventListener('dtmf', (e) => {
+          received.push(e as DtmfEvent);
+          if (received.length === 4) resolve();
+        });
+      });
+      const changes: string[] = [];
+      const finished = new Promise<void>((resolve) => {
+        dtmf?.addEventListener('tonechange', (e) => {
+          changes.push((e as RTCDTMFToneChangeEvent).tone);
+          if ((e as RTCDTMFToneChangeEvent).tone === '') resolve();
+        });
+      });
+      // Tones once audio flows (the events are stamped on its clock).
+      for (let i = 0; i < 200 && audioPackets < 5; i++) await new Promise((r) => setTimeout(r, 10));
+      dtmf?.insertDTMF('123#', 80, 50);
+      await finished;
+      await allTones;
+      // Late copies of the last end report must not make a fifth event.
+      await new Promise((r) => setTimeout(r, 250));
+      expect(changes).toEqual(['1', '2', '3', '#', '']);
+      expect(received.map((e) => e.tone)).toEqual(['1', '2', '3', '#']);
+      for (const e of received) {
+        expect(e.duration).toBe(80);
+        expect(e.endReceived).toBe(true);
+        expect(e.volume).toBe(10);
+      }
+      expect(new Set(received.map((e) => e.ssrc))).toEqual(new Set([sender.ssrc]));
+      expect(rx.dtmfCounters).toMatchObject({ tones: 4, malformed: 0 });
+      expect(rx.dtmfCounters.duplicates).toBeGreaterThanOrEqual(8);
+      expect(audioPackets).toBeGreaterThan(10);
+      expect(framesSeen).toBeGreaterThan(0);
+      // Same SSRC and sequence space: no loss is seen on the receiving side.
+      const inbound = [...(await b.getStats()).values()].find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
+      expect(inbound?.packetsLost).toBe(0);
+      expect(inbound?.ssrc).toBe(sender.ssrc);
+    } finally {
+      for (const t of timers) clearInterval(t);
+      a.close();
+      b.close();
+    }
+  });
+});
