@@ -17,7 +17,7 @@ import type { Candidate } from '../sdp/candidate.js';
 import { SrtpContext, type SrtpContextStats, type SrtpProfile } from '../srtp/index.js';
 import { ipFamily } from '../stun/address.js';
 import { EXT } from './capabilities.js';
-import type { NormalizedConfiguration } from './configuration.js';
+import { type NormalizedConfiguration, iceTurnServerOf, isStunUrl, turnTransportOf } from './configuration.js';
 import type { MediaRtpPacket } from './media-types.js';
 import type { MediaBinding, PeerTransport, RemoteTransportParameters, TransportListener } from './peer-transport.js';
 import type { RTCCertificate } from './rtc-certificate.js';
@@ -147,6 +147,8 @@ export class Connection implements PeerTransport {
   readonly #tcp = new Map<number, TcpConnection>();
   /** ICE server URLs whose host names resolved to a usable address (not reported as 701). */
   readonly #resolvedUrls = new Set<string>();
+  /** The URL of each STUN/TURN server by its address ("ip|port"), for icecandidateerror.url. */
+  readonly #serverUrls = new Map<string, string>();
   #adapter: NetworkAdapter | undefined;
   #localUfrag: string;
   #localPwd: string;
@@ -226,11 +228,12 @@ export class Connection implements PeerTransport {
     this.#adapter = init.adapter;
     this.#hub = init.dataChannels;
     const stunServers = config.iceServerUrls
-      .filter((u) => u.scheme === 'stun' && ipFamily(u.host))
+      .filter((u) => isStunUrl(u) && ipFamily(u.host))
       .map((u) => ({ address: u.host, port: u.port, family: ipFamily(u.host) as 4 | 6 }));
     const turnServers: IceTurnServer[] = config.iceServerUrls
-      .filter((u) => u.scheme === 'turn' && ipFamily(u.host))
-      .map((u) => ({ server: { address: u.host, port: u.port, family: ipFamily(u.host) as 4 | 6 }, username: u.username ?? '', password: u.credential ?? '', transport: u.transport }));
+      .filter((u) => turnTransportOf(u) && ipFamily(u.host))
+      .map((u) => iceTurnServerOf(u, u.host, ipFamily(u.host) as 4 | 6));
+    for (const u of config.iceServerUrls) if (ipFamily(u.host)) this.#serverUrls.set(`${u.host}|${u.port}`, u.url);
     this.#agent = new IceAgent({
       controlling: init.controlling,
       lite: config.iceLite,
@@ -330,20 +333,13 @@ export class Connection implements PeerTransport {
       this.#agent.addSocket({ id: socketId, address: sock.localAddress });
     }
     await this.#resolveServerNames(adapter);
-    // TURN over TCP (RFC 6062 framing is the agent's): one connection per server.
+    // TURN over TCP or TLS (RFC 6062 framing is the agent's): one connection per server.
     let tcpId = 1000;
     for (const server of this.#agent.tcpTurnServers) {
       if (this.#closed) return;
       const socketId = tcpId++;
-      const conn = await adapter.connectTcp({
-        address: server.server.address,
-        port: server.server.port,
-        onData: (bytes) => {
-          if (this.#closed) return;
-          this.#agent.handleInput(this.#now(), bytes, server.server, socketId);
-          this.#pump();
-        },
-      });
+      const conn = await this.#connectTurnStream(adapter, server, socketId);
+      if (!conn) continue;
       if (this.#closed) {
         await conn.close();
         return;
@@ -354,10 +350,12 @@ export class Connection implements PeerTransport {
     this.#agent.gather(this.#now());
     // Servers that cannot be used are reported as W3C 701 errors, never dropped silently.
     for (const u of this.#config.iceServerUrls) {
-      const tls = u.scheme === 'stuns' || u.scheme === 'turns';
-      if (!tls && (ipFamily(u.host) || this.#resolvedUrls.has(u.url))) continue;
+      const usable = isStunUrl(u) || turnTransportOf(u) !== undefined;
+      if (usable && (ipFamily(u.host) || this.#resolvedUrls.has(u.url))) continue;
       const local = this.#agent.localCandidates[0];
-      const errorText = tls ? `${u.scheme}: (TLS) servers are not supported; use turn: over UDP or TCP` : `${u.host} could not be resolved to an address of a gathering socket's family`;
+      const errorText = usable
+        ? `${u.host} could not be resolved to an address of a gathering socket's family`
+        : `${u.url}: TURN over DTLS (turns: with ?transport=udp, RFC 7350) is not supported; use turns: without ?transport (TLS over TCP)`;
       this.#listener.candidateError?.({ address: local?.address ?? '', port: local?.port ?? 0, url: u.url, errorCode: 701, errorText });
     }
     this.#runDue();
@@ -473,8 +471,6 @@ export class Connection implements PeerTransport {
       }
       for (const s of b.senders) {
         s.packetizer = (frame, codec, ssrc) => this.#packetize(frame.data, frame.timestamp, codec.name, codec.payloadType, ssrc);
-        // RFC 4733 DTMF playout runs on this connection's one timer.
-        s.dtmf?.setDriver({ now: () => this.#now(), wake: () => this.flushSoon() });
       }
     }
     this.#updateSendPaths();
@@ -551,22 +547,8 @@ export class Connection implements PeerTransport {
     const sctp = this.#sctpStarted ? this.#sctpManager?.pollTimeout() : undefined;
     if (sctp !== undefined && (at === undefined || sctp < at)) at = sctp;
     if (this.#twccArrivals.size > 0 && (at === undefined || this.#nextTwccAt < at)) at = this.#nextTwccAt;
-    const dtmf = this.#dtmfTimeout();
-    if (dtmf !== undefined && (at === undefined || dtmf < at)) at = dtmf;
     const paced = this.pacer.pollTimeout();
     if (paced !== undefined && (at === undefined || paced < at)) at = paced;
-    return at;
-  }
-
-  /** The earliest DTMF playout deadline of our senders (no allocation: this runs per datagram burst). */
-  #dtmfTimeout(): number | undefined {
-    let at: number | undefined;
-    for (const b of this.#bindings) {
-      for (const s of b.senders) {
-        const t = s.dtmf?.pollTimeout();
-        if (t !== undefined && (at === undefined || t < at)) at = t;
-      }
-    }
     return at;
   }
 
@@ -588,13 +570,6 @@ export class Connection implements PeerTransport {
     }
     const paced = this.pacer.pollTimeout();
     if (paced !== undefined && paced <= now) this.#guard(() => this.pacer.process(now));
-    for (const b of this.#bindings) {
-      for (const s of b.senders) {
-        const dtmf = s.dtmf;
-        const due = dtmf?.pollTimeout();
-        if (dtmf && due !== undefined && due <= now) this.#guard(() => dtmf.handleTimeout(now));
-      }
-    }
     if (this.#srtpOut && this.#nextRtcpAt <= now) {
       // RFC 3550 §6.3.5 randomisation: [0.5, 1.5] × interval.
       this.#nextRtcpAt = now + RTCP_INTERVAL_MS * (0.5 + Math.random());
@@ -681,7 +656,7 @@ export class Connection implements PeerTransport {
         this.#demux(e.data);
         break;
       case 'turn-error': {
-        const url = this.#config.iceServerUrls.find((u) => u.host === e.server.address && u.port === e.server.port)?.url ?? `turn:${e.server.address}:${e.server.port}`;
+        const url = this.#serverUrls.get(`${e.server.address}|${e.server.port}`) ?? `turn:${e.server.address}:${e.server.port}`;
         const local = this.#agent.localCandidates.find((c) => c.type === 'host');
         // W3C §4.8.4: 701 is "no response / unusable server"; the reason text says which.
         this.#listener.candidateError?.({ address: local?.address ?? '', port: local?.port ?? 0, url, errorCode: 701, errorText: e.reason });
@@ -692,11 +667,38 @@ export class Connection implements PeerTransport {
     }
   }
 
-  /** stun:/turn: URLs with host names: resolved through the runtime adapter before gathering. */
+  /**
+   * A TURN server over TCP, or over TLS (turns:) with its certificate verified for the URL's
+   * host against the default roots plus iceTlsCaCertificates. A connection that fails
+   * (refused, untrusted or misnamed certificate, handshake timeout) is a 701 error.
+   */
+  async #connectTurnStream(adapter: NetworkAdapter, server: IceTurnServer, socketId: number): Promise<TcpConnection | undefined> {
+    const tls = server.transport === 'tls';
+    try {
+      return await adapter.connectTcp({
+        address: server.server.address,
+        port: server.server.port,
+        onData: (bytes) => {
+          if (this.#closed) return;
+          this.#agent.handleInput(this.#now(), bytes, server.server, socketId);
+          this.#pump();
+        },
+        ...(tls ? { tls: { serverName: server.tlsServerName ?? server.server.address, caCertificates: this.#config.iceTlsCaCertificates } } : {}),
+      });
+    } catch (e) {
+      const url = this.#serverUrls.get(`${server.server.address}|${server.server.port}`) ?? `turn:${server.server.address}:${server.server.port}`;
+      const reason = e instanceof Error ? e.message : String(e);
+      const errorText = `TURN over ${tls ? 'TLS' : 'TCP'} to ${server.server.address}:${server.server.port} failed: ${reason}`;
+      this.#listener.candidateError?.({ address: '', port: 0, url, errorCode: 701, errorText });
+      return undefined;
+    }
+  }
+
+  /** stun:/stuns:/turn:/turns: URLs with host names: resolved through the runtime adapter before gathering. */
   async #resolveServerNames(adapter: NetworkAdapter): Promise<void> {
     const families = new Set([...this.#sockets.values()].map((s) => s.localAddress.family));
     for (const u of this.#config.iceServerUrls) {
-      if ((u.scheme !== 'stun' && u.scheme !== 'turn') || ipFamily(u.host) || !adapter.resolveHost) continue;
+      if ((!isStunUrl(u) && turnTransportOf(u) === undefined) || ipFamily(u.host) || !adapter.resolveHost) continue;
       let addresses: string[] = [];
       try {
         addresses = await adapter.resolveHost(u.host);
@@ -706,9 +708,10 @@ export class Connection implements PeerTransport {
       if (this.#closed) return;
       const address = addresses.find((a) => families.has(ipFamily(a) as 4 | 6));
       if (!address) continue;
-      const server = { address, port: u.port, family: ipFamily(address) as 4 | 6 };
-      if (u.scheme === 'stun') this.#agent.addServers({ stun: [server] });
-      else this.#agent.addServers({ turn: [{ server, username: u.username ?? '', password: u.credential ?? '', transport: u.transport }] });
+      const family = ipFamily(address) as 4 | 6;
+      if (isStunUrl(u)) this.#agent.addServers({ stun: [{ address, port: u.port, family }] });
+      else this.#agent.addServers({ turn: [iceTurnServerOf(u, address, family)] });
+      this.#serverUrls.set(`${address}|${u.port}`, u.url);
       this.#resolvedUrls.add(u.url);
     }
   }

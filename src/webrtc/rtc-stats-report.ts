@@ -40,6 +40,7 @@ function candidateStats(id: string, type: 'local-candidate' | 'remote-candidate'
     priority: c.priority,
     foundation: c.foundation,
     ...(c.relatedAddress !== undefined ? { relatedAddress: c.relatedAddress, relatedPort: c.relatedPort } : {}),
+    ...(c.relayProtocol !== undefined ? { relayProtocol: c.relayProtocol } : {}),
   };
 }
 
