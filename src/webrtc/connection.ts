@@ -471,6 +471,8 @@ export class Connection implements PeerTransport {
       }
       for (const s of b.senders) {
         s.packetizer = (frame, codec, ssrc) => this.#packetize(frame.data, frame.timestamp, codec.name, codec.payloadType, ssrc);
+        // RFC 4733 DTMF playout runs on this connection's one timer.
+        s.dtmf?.setDriver({ now: () => this.#now(), wake: () => this.flushSoon() });
       }
     }
     this.#updateSendPaths();
@@ -547,8 +549,22 @@ export class Connection implements PeerTransport {
     const sctp = this.#sctpStarted ? this.#sctpManager?.pollTimeout() : undefined;
     if (sctp !== undefined && (at === undefined || sctp < at)) at = sctp;
     if (this.#twccArrivals.size > 0 && (at === undefined || this.#nextTwccAt < at)) at = this.#nextTwccAt;
+    const dtmf = this.#dtmfTimeout();
+    if (dtmf !== undefined && (at === undefined || dtmf < at)) at = dtmf;
     const paced = this.pacer.pollTimeout();
     if (paced !== undefined && (at === undefined || paced < at)) at = paced;
+    return at;
+  }
+
+  /** The earliest DTMF playout deadline of our senders (no allocation: this runs per datagram burst). */
+  #dtmfTimeout(): number | undefined {
+    let at: number | undefined;
+    for (const b of this.#bindings) {
+      for (const s of b.senders) {
+        const t = s.dtmf?.pollTimeout();
+        if (t !== undefined && (at === undefined || t < at)) at = t;
+      }
+    }
     return at;
   }
 
@@ -570,6 +586,13 @@ export class Connection implements PeerTransport {
     }
     const paced = this.pacer.pollTimeout();
     if (paced !== undefined && paced <= now) this.#guard(() => this.pacer.process(now));
+    for (const b of this.#bindings) {
+      for (const s of b.senders) {
+        const dtmf = s.dtmf;
+        const due = dtmf?.pollTimeout();
+        if (dtmf && due !== undefined && due <= now) this.#guard(() => dtmf.handleTimeout(now));
+      }
+    }
     if (this.#srtpOut && this.#nextRtcpAt <= now) {
       // RFC 3550 §6.3.5 randomisation: [0.5, 1.5] × interval.
       this.#nextRtcpAt = now + RTCP_INTERVAL_MS * (0.5 + Math.random());
