@@ -659,7 +659,7 @@ export class Connection implements PeerTransport {
   #onIceEvent(e: IceEvent): void {
     switch (e.type) {
       case 'candidate':
-        this.#listener.localCandidate(toSdpCandidate(e.candidate));
+        this.#listener.localCandidate(toSdpCandidate(e.candidate), e.candidate.relayProtocol);
         break;
       case 'gathering-state':
         this.#listener.gatheringState(e.state);

@@ -9,9 +9,12 @@ import type { RTCRtpSender } from './rtc-rtp-sender.js';
 export type RTCIceGatheringState = 'new' | 'gathering' | 'complete';
 export type RTCIceTransportState = 'new' | 'checking' | 'connected' | 'completed' | 'disconnected' | 'failed' | 'closed';
 export type RTCDtlsTransportState = 'new' | 'connecting' | 'connected' | 'closed' | 'failed';
+/** W3C §4.8.1: the transport between a client and a TURN server. */
+export type RTCIceServerTransportProtocol = 'udp' | 'tcp' | 'tls';
 
 export interface TransportListener {
-  localCandidate(candidate: Candidate): void;
+  /** A gathered candidate; `relayProtocol` for relayed ones (how we reach the TURN server). */
+  localCandidate(candidate: Candidate, relayProtocol?: RTCIceServerTransportProtocol): void;
   gatheringState(state: RTCIceGatheringState): void;
   iceState(state: RTCIceTransportState): void;
   dtlsState(state: RTCDtlsTransportState): void;

@@ -2,6 +2,7 @@
 import { type Candidate, parseCandidate, serializeCandidate } from '../sdp/candidate.js';
 import { SdpError } from '../sdp/errors.js';
 import { domError } from './errors.js';
+import type { RTCIceServerTransportProtocol } from './peer-transport.js';
 
 export interface RTCIceCandidateInit {
   candidate?: string;
@@ -32,6 +33,7 @@ export class RTCIceCandidate {
   readonly relatedPort: number | null = null;
   /** The parsed candidate line; null for the end-of-candidates indication (""). */
   readonly parsed: Candidate | null = null;
+  #relayProtocol: RTCIceServerTransportProtocol | null = null;
 
   constructor(init: RTCIceCandidateInit = {}) {
     const sdpMid = init.sdpMid ?? null;
@@ -67,9 +69,19 @@ export class RTCIceCandidate {
     this.relatedPort = c.relatedPort ?? null;
   }
 
+  /**
+   * W3C §4.8.2: for a local relayed candidate, the protocol to the TURN server ('udp', 'tcp'
+   * or 'tls'); null otherwise (it is not in the candidate line, so remote ones have none).
+   */
+  get relayProtocol(): RTCIceServerTransportProtocol | null {
+    return this.#relayProtocol;
+  }
+
   /** Builds the RTCIceCandidate for a local candidate of the m= section `mid`/`index`. */
-  static fromCandidate(c: Candidate, sdpMid: string, sdpMLineIndex: number, usernameFragment: string): RTCIceCandidate {
-    return new RTCIceCandidate({ candidate: serializeCandidate(c), sdpMid, sdpMLineIndex, usernameFragment });
+  static fromCandidate(c: Candidate, sdpMid: string, sdpMLineIndex: number, usernameFragment: string, relayProtocol?: RTCIceServerTransportProtocol): RTCIceCandidate {
+    const out = new RTCIceCandidate({ candidate: serializeCandidate(c), sdpMid, sdpMLineIndex, usernameFragment });
+    if (c.type === 'relay' && relayProtocol) out.#relayProtocol = relayProtocol;
+    return out;
   }
 
   toJSON(): RTCIceCandidateInit {

@@ -31,7 +31,7 @@ import { RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEven
 import { RTCBandwidthEstimateEvent } from './bandwidth-estimate-event.js';
 import { MediaStream } from './media-stream.js';
 import type { MediaStreamTrack } from './media-stream-track.js';
-import type { PeerTransport, RTCDtlsTransportState, RTCIceGatheringState, RTCIceTransportState, TransportListener } from './peer-transport.js';
+import type { PeerTransport, RTCDtlsTransportState, RTCIceGatheringState, RTCIceServerTransportProtocol, RTCIceTransportState, TransportListener } from './peer-transport.js';
 import { type AlgorithmIdentifier, RTCCertificate } from './rtc-certificate.js';
 import { RTCIceCandidate, type RTCIceCandidateInit } from './rtc-ice-candidate.js';
 import { RTCRtpReceiver } from './rtc-rtp-receiver.js';
@@ -341,6 +341,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     };
     if (c.iceAddresses) out.iceAddresses = [...c.iceAddresses];
     if (c.icePortRange) out.icePortRange = { ...c.icePortRange };
+    if (c.iceTlsCaCertificates) out.iceTlsCaCertificates = [...c.iceTlsCaCertificates];
     return out;
   }
 
@@ -1188,7 +1189,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       remoteCandidates: () => (this.#transport instanceof Connection ? this.#transport.remoteCandidates.map(toSdpCandidate) : []),
       selectedPair: () => {
         const p = this.#transport instanceof Connection ? this.#transport.selectedPair : undefined;
-        return p ? { local: toSdpCandidate(p.local), remote: toSdpCandidate(p.remote) } : undefined;
+        return p ? { local: toSdpCandidate(p.local), remote: toSdpCandidate(p.remote), relayProtocol: p.local.relayProtocol } : undefined;
       },
       localParameters: () => ({ usernameFragment: this.#iceUfrag, password: this.#icePwd }),
       remoteParameters: () => {
@@ -1207,7 +1208,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     this.#iceTransport = new RTCIceTransport(source, controlling ? 'controlling' : 'controlled');
     this.#dtlsTransport = new RTCDtlsTransport(source, this.#iceTransport);
     this.#transport = transportFactory(this.#config, cert, {
-      localCandidate: (c) => this.#onLocalCandidate(c),
+      localCandidate: (c, relayProtocol) => this.#onLocalCandidate(c, relayProtocol),
       gatheringState: (s) => this.#onGatheringState(s),
       iceState: (s) => this.#onIceState(s),
       dtlsState: (s) => this.#onDtlsState(s),
@@ -1259,7 +1260,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
     });
   }
 
-  #onLocalCandidate(c: Candidate): void {
+  #onLocalCandidate(c: Candidate, relayProtocol?: RTCIceServerTransportProtocol): void {
     if (this.#closed || this.#localCandidates.length >= 64) return;
     // An ICE restart re-announces the same candidates (RFC 8445 §9): the description keeps one copy.
     const known = this.#localCandidates.some((x) => x.address === c.address && x.port === c.port && x.type === c.type && x.transport === c.transport);
@@ -1269,7 +1270,7 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       const media = (this.#pendingLocal ?? this.#currentLocal)?.parsed.media ?? [];
       const index = media.findIndex((m) => m.port !== 0 || m.bundleOnly);
       const mid = media[index]?.mid ?? '0';
-      const candidate = RTCIceCandidate.fromCandidate(c, mid, Math.max(0, index), this.#iceUfrag);
+      const candidate = RTCIceCandidate.fromCandidate(c, mid, Math.max(0, index), this.#iceUfrag, relayProtocol);
       this.dispatchEvent(new RTCPeerConnectionIceEvent('icecandidate', { candidate }));
     });
   }

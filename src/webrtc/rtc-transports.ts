@@ -3,7 +3,7 @@
 import type { Candidate } from '../sdp/candidate.js';
 import { EventTargetWithHandlers } from './event-handlers.js';
 import { RTCIceCandidate } from './rtc-ice-candidate.js';
-import type { RTCDtlsTransportState, RTCIceGatheringState, RTCIceTransportState } from './peer-transport.js';
+import type { RTCDtlsTransportState, RTCIceGatheringState, RTCIceServerTransportProtocol, RTCIceTransportState } from './peer-transport.js';
 
 export interface RTCIceParameters {
   usernameFragment: string;
@@ -19,7 +19,8 @@ export interface RTCIceCandidatePair {
 export interface TransportSource {
   localCandidates(): Candidate[];
   remoteCandidates(): Candidate[];
-  selectedPair(): { local: Candidate; remote: Candidate } | undefined;
+  /** The selected pair; `relayProtocol` when the local candidate is relayed (W3C §4.8.2). */
+  selectedPair(): { local: Candidate; remote: Candidate; relayProtocol?: RTCIceServerTransportProtocol } | undefined;
   localParameters(): RTCIceParameters | null;
   remoteParameters(): RTCIceParameters | null;
   remoteCertificates(): ArrayBuffer[];
@@ -56,7 +57,7 @@ export class RTCIceTransport extends EventTargetWithHandlers {
     if (!p) return null;
     const mid = this.#source.mid();
     return {
-      local: RTCIceCandidate.fromCandidate(p.local, mid, 0, this.#source.localParameters()?.usernameFragment ?? ''),
+      local: RTCIceCandidate.fromCandidate(p.local, mid, 0, this.#source.localParameters()?.usernameFragment ?? '', p.relayProtocol),
       remote: RTCIceCandidate.fromCandidate(p.remote, mid, 0, this.#source.remoteParameters()?.usernameFragment ?? ''),
     };
   }

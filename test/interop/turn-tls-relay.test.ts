@@ -51,7 +51,7 @@ async function gatherAlone(pc: RTCPeerConnection): Promise<{ types: string[]; er
 function trickle(from: RTCPeerConnection, to: RTCPeerConnection, types: string[]): void {
   from.addEventListener('icecandidate', (e) => {
     const c = (e as RTCPeerConnectionIceEvent).candidate;
-    if (c?.type) types.push(c.type);
+    if (c?.type) types.push(`${c.type}/${c.relayProtocol}`);
     void to.addIceCandidate(c).catch(() => undefined);
   });
 }
@@ -89,8 +89,11 @@ describe('omnirtc through TURN over TLS (turns:)', () => {
       rc.send('and back');
       expect(await back).toBe('and back');
       expect(errors).toEqual([]);
-      expect(new Set(types)).toEqual(new Set(['relay']));
-      expect(a.sctp?.transport.iceTransport.getSelectedCandidatePair()?.local.type).toBe('relay');
+      // W3C RTCIceCandidate.relayProtocol on the icecandidate events and the selected pair.
+      expect(new Set(types)).toEqual(new Set(['relay/tls']));
+      const pair = a.sctp?.transport.iceTransport.getSelectedCandidatePair();
+      expect([pair?.local.type, pair?.local.relayProtocol, pair?.remote.relayProtocol]).toEqual(['relay', 'tls', null]);
+      expect(a.getConfiguration().iceTlsCaCertificates).toEqual([pki.caPem]);
       const locals = [...(await a.getStats()).values()].filter((s) => s.type === 'local-candidate');
       expect(locals.length).toBeGreaterThan(0);
       for (const s of locals) {
