@@ -137,8 +137,9 @@ export class TelephoneEventReceiver {
     if (open && ts === open.segment) {
       if (r.duration > open.duration) open.duration = r.duration;
       open.lastAt = nowMs;
-    } else if (open && r.event === open.event && ts === ((open.segment + MAX_EVENT_DURATION) >>> 0) && open.duration === MAX_EVENT_DURATION) {
-      // RFC 4733 §2.5.1.3: the next segment of a long tone starts where the last ended.
+    } else if (open && r.event === open.event && ts === ((open.segment + MAX_EVENT_DURATION) >>> 0)) {
+      // RFC 4733 §2.5.1.3: the next segment of a long tone starts where the last ended, every
+      // segment but the last being 0xFFFF long (so this holds even when its final report was lost).
       open.before += MAX_EVENT_DURATION;
       open.segment = ts;
       open.duration = r.duration;
