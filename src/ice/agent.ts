@@ -137,7 +137,7 @@ export type IceEvent =
   | { type: 'role'; role: IceRole }
   | { type: 'data'; data: Uint8Array; from: TransportAddress }
   | { type: 'consent-lost' }
-  | { type: 'turn-error'; server: TransportAddress; reason: string };
+  | { type: 'turn-error'; server: TransportAddress; transport: RelayProtocol; reason: string };
 
 export interface IceAgentStats {
   stunReceived: number;
@@ -755,7 +755,7 @@ export class IceAgent {
           break;
         case 'failed':
           slot.done = true;
-          this.emit({ type: 'turn-error', server: slot.config.server, reason: e.reason });
+          this.emit({ type: 'turn-error', server: slot.config.server, transport: slot.config.transport ?? 'udp', reason: e.reason });
           this.checkGatheringComplete();
           break;
         default:

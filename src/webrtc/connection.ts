@@ -147,7 +147,10 @@ export class Connection implements PeerTransport {
   readonly #tcp = new Map<number, TcpConnection>();
   /** ICE server URLs whose host names resolved to a usable address (not reported as 701). */
   readonly #resolvedUrls = new Set<string>();
-  /** The URL of each STUN/TURN server by its address ("ip|port"), for icecandidateerror.url. */
+  /**
+   * The URL of each STUN/TURN server by "ip|port|transport" (transport 'stun' for STUN), for
+   * icecandidateerror.url: turn:…?transport=udp and ?transport=tcp often share one address.
+   */
   readonly #serverUrls = new Map<string, string>();
   #adapter: NetworkAdapter | undefined;
   #localUfrag: string;
@@ -233,7 +236,7 @@ export class Connection implements PeerTransport {
     const turnServers: IceTurnServer[] = config.iceServerUrls
       .filter((u) => turnTransportOf(u) && ipFamily(u.host))
       .map((u) => iceTurnServerOf(u, u.host, ipFamily(u.host) as 4 | 6));
-    for (const u of config.iceServerUrls) if (ipFamily(u.host)) this.#serverUrls.set(`${u.host}|${u.port}`, u.url);
+    for (const u of config.iceServerUrls) if (ipFamily(u.host)) this.#serverUrls.set(`${u.host}|${u.port}|${turnTransportOf(u) ?? 'stun'}`, u.url);
     this.#agent = new IceAgent({
       controlling: init.controlling,
       lite: config.iceLite,
@@ -679,7 +682,7 @@ export class Connection implements PeerTransport {
         this.#demux(e.data);
         break;
       case 'turn-error': {
-        const url = this.#serverUrls.get(`${e.server.address}|${e.server.port}`) ?? `turn:${e.server.address}:${e.server.port}`;
+        const url = this.#serverUrls.get(`${e.server.address}|${e.server.port}|${e.transport}`) ?? `turn:${e.server.address}:${e.server.port}`;
         const local = this.#agent.localCandidates.find((c) => c.type === 'host');
         // W3C §4.8.4: 701 is "no response / unusable server"; the reason text says which.
         this.#listener.candidateError?.({ address: local?.address ?? '', port: local?.port ?? 0, url, errorCode: 701, errorText: e.reason });
@@ -709,7 +712,7 @@ export class Connection implements PeerTransport {
         ...(tls ? { tls: { serverName: server.tlsServerName ?? server.server.address, caCertificates: this.#config.iceTlsCaCertificates } } : {}),
       });
     } catch (e) {
-      const url = this.#serverUrls.get(`${server.server.address}|${server.server.port}`) ?? `turn:${server.server.address}:${server.server.port}`;
+      const url = this.#serverUrls.get(`${server.server.address}|${server.server.port}|${server.transport}`) ?? `turn:${server.server.address}:${server.server.port}`;
       const reason = e instanceof Error ? e.message : String(e);
       const errorText = `TURN over ${tls ? 'TLS' : 'TCP'} to ${server.server.address}:${server.server.port} failed: ${reason}`;
       this.#listener.candidateError?.({ address: '', port: 0, url, errorCode: 701, errorText });
@@ -734,7 +737,7 @@ export class Connection implements PeerTransport {
       const family = ipFamily(address) as 4 | 6;
       if (isStunUrl(u)) this.#agent.addServers({ stun: [{ address, port: u.port, family }] });
       else this.#agent.addServers({ turn: [iceTurnServerOf(u, address, family)] });
-      this.#serverUrls.set(`${address}|${u.port}`, u.url);
+      this.#serverUrls.set(`${address}|${u.port}|${turnTransportOf(u) ?? 'stun'}`, u.url);
       this.#resolvedUrls.add(u.url);
     }
   }

@@ -169,6 +169,24 @@ describe('omnirtc through TURN over TLS (turns:)', () => {
     }
   }, 30_000);
 
+  it('one server address over UDP, TCP and TLS with wrong credentials: each 701 names its own URL', async () => {
+    const urls = [`turn:127.0.0.1:${coturn.port}?transport=udp`, `turn:127.0.0.1:${coturn.port}?transport=tcp`, `turns:localhost:${coturn.tlsPort}`];
+    const pc = new RTCPeerConnection({
+      iceAddresses: ['127.0.0.1'],
+      iceServers: [{ urls, username: 'u', credential: 'wrong' }],
+      iceTransportPolicy: 'relay',
+      iceTlsCaCertificates: [pki.caPem],
+    });
+    try {
+      const { types, errors } = await gatherAlone(pc);
+      expect(types).toEqual([]);
+      expect(errors.map((e) => e.url).sort()).toEqual([...urls].sort());
+      expect(errors.every((e) => e.errorCode === 701)).toBe(true);
+    } finally {
+      pc.close();
+    }
+  }, 30_000);
+
   it('turns: with ?transport=udp (TURN over DTLS) is reported as unsupported (701); stuns: is asked over UDP, as stun:', async () => {
     // A STUN server of our own on 127.0.0.1: it records the Binding requests that reach it over
     // UDP and answers each with the sender's address (RFC 8489 §7.3.1).
