@@ -1,6 +1,8 @@
 // The rate the receiver acknowledged (R_hat of draft-ietf-rmcat-gcc-02 §5.5): bytes of the
 // packets transport-cc feedback reported as received, over the last WINDOW_MS of their
-// arrival times (the receiver's clock). A ring of fixed size: no allocation per packet.
+// arrival times (the receiver's clock). A ring with a running sum: O(1) per packet and per
+// query, no allocation. Arrivals come nearly in order; one that arrives out of order stays
+// until the packets before it in the ring leave the window.
 
 const SLOTS = 1024;
 const WINDOW_MS = 500;
@@ -10,42 +12,41 @@ const MIN_SPAN_MS = 100;
 export class AcknowledgedBitrate {
   readonly #at = new Float64Array(SLOTS);
   readonly #bytes = new Float64Array(SLOTS);
-  #head = 0;
+  /** Index of the oldest entry and the entry count. */
+  #tail = 0;
   #count = 0;
+  #sum = 0;
   #newest = Number.NEGATIVE_INFINITY;
 
   add(arrivalTime: number, size: number): void {
-    this.#at[this.#head] = arrivalTime;
-    this.#bytes[this.#head] = size;
-    this.#head = (this.#head + 1) & (SLOTS - 1);
-    if (this.#count < SLOTS) this.#count++;
+    if (this.#count === SLOTS) this.#evict();
+    const i = (this.#tail + this.#count) & (SLOTS - 1);
+    this.#at[i] = arrivalTime;
+    this.#bytes[i] = size;
+    this.#count++;
+    this.#sum += size;
     if (arrivalTime > this.#newest) this.#newest = arrivalTime;
+    while (this.#count > 1 && this.#at[this.#tail] < this.#newest - WINDOW_MS) this.#evict();
   }
 
   /** Bits per second, or undefined until the packets span MIN_SPAN_MS. */
   get bitrate(): number | undefined {
-    const newest = this.#newest;
-    let oldest = newest;
-    let bytes = 0;
-    let firstBytes = 0;
-    for (let j = 0; j < this.#count; j++) {
-      const k = (this.#head - 1 - j) & (SLOTS - 1);
-      const t = this.#at[k];
-      if (t < newest - WINDOW_MS) continue;
-      bytes += this.#bytes[k];
-      if (t <= oldest) {
-        oldest = t;
-        firstBytes = this.#bytes[k];
-      }
-    }
-    const span = newest - oldest;
-    if (this.#count === 0 || !(span >= MIN_SPAN_MS)) return undefined;
+    if (this.#count < 2) return undefined;
+    const span = this.#newest - this.#at[this.#tail];
+    if (!(span >= MIN_SPAN_MS)) return undefined;
     // The oldest packet's bytes arrived before the span began.
-    return ((bytes - firstBytes) * 8 * 1000) / span;
+    return ((this.#sum - this.#bytes[this.#tail]) * 8 * 1000) / span;
   }
 
   reset(): void {
     this.#count = 0;
+    this.#sum = 0;
     this.#newest = Number.NEGATIVE_INFINITY;
+  }
+
+  #evict(): void {
+    this.#sum -= this.#bytes[this.#tail];
+    this.#tail = (this.#tail + 1) & (SLOTS - 1);
+    this.#count--;
   }
 }

@@ -9,8 +9,12 @@
 //  - no packet waits much longer than `maxQueueDelayMs`: when the queue would not drain in
 //    time at the pacing rate, the rate is raised to drain it by the oldest packet's deadline
 //    (as libwebrtc does for its 2 s queue-time limit).
-// Retransmissions (NACK/RTX, RFC 4585 §6.2.1) have their own queue and go first. Audio is
-// never given to the pacer (the sender bypasses it), so it never waits behind video.
+// Retransmissions (NACK/RTX, RFC 4585 §6.2.1) have their own queue and go first, within a
+// budget of their own (`retransmissionShare` of the pacing rate, i.e. the estimate itself at
+// the default 2.5 factor, as libwebrtc caps them at the target rate): on a saturated link a
+// receiver NACKs most of what it misses, again and again, and unbounded retransmissions would
+// crowd out every new frame. Retransmissions over that budget are dropped and counted. Audio
+// is never given to the pacer (the sender bypasses it), so it never waits behind video.
 // Allocation-free after the first enqueue: fixed rings of references and typed arrays.
 
 import { CcError } from './errors.js';
@@ -27,6 +31,8 @@ export interface PacerOptions {
   intervalMs?: number;
   /** Initial pacing rate, bits per second (default 2.5 Mbit/s). */
   rate?: number;
+  /** Retransmissions may use this fraction of the pacing rate (default 0.4: the estimate at a 2.5 factor). */
+  retransmissionShare?: number;
 }
 
 export interface PacerStats {
@@ -34,6 +40,8 @@ export interface PacerStats {
   packetsSent: number;
   bytesSent: number;
   retransmissionsSent: number;
+  /** Retransmissions refused because they would exceed their share of the rate. */
+  retransmissionsDropped: number;
   /** Packets released early because the queue was full. */
   overflowReleases: number;
   /** process() calls that had to raise the rate to keep the queue-time bound. */
@@ -51,6 +59,8 @@ const DEFAULT_RATE = 2_500_000;
 /** The budget a quiet pacer may build up: a few intervals, and at least one full packet. */
 const BUDGET_WINDOW_INTERVALS = 4;
 const MIN_BUDGET_BYTES = 1500;
+const DEFAULT_RTX_SHARE = 0.4;
+const RTX_WINDOW_MS = 500;
 
 /** One FIFO of queued packets (a ring). */
 class PacketRing {
@@ -87,10 +97,14 @@ export class Pacer {
   /** Bytes that may go now; starts with one packet's credit so the first frame starts at once. */
   #budget = MIN_BUDGET_BYTES;
   #lastProcess = Number.NaN;
+  readonly #rtxShare: number;
+  /** Token bucket of retransmission bytes, refilled at rtxShare × rate, holding at most RTX_WINDOW_MS of it. */
+  #rtxTokens = 0;
+  #rtxRefilledAt = Number.NaN;
   // Allocated on the first enqueue: a connection that sends no paced media pays nothing.
   #rtx: PacketRing | null = null;
   #media: PacketRing | null = null;
-  readonly stats: PacerStats = { packetsEnqueued: 0, packetsSent: 0, bytesSent: 0, retransmissionsSent: 0, overflowReleases: 0, drainBoosts: 0, delayBursts: 0, maxQueueDelayMs: 0 };
+  readonly stats: PacerStats = { packetsEnqueued: 0, packetsSent: 0, bytesSent: 0, retransmissionsSent: 0, retransmissionsDropped: 0, overflowReleases: 0, drainBoosts: 0, delayBursts: 0, maxQueueDelayMs: 0 };
 
   constructor(sink: PacedPacketSink, opts: PacerOptions = {}) {
     this.#sink = sink;
@@ -98,6 +112,8 @@ export class Pacer {
     this.#maxDelay = opts.maxQueueDelayMs ?? DEFAULT_MAX_DELAY_MS;
     this.#interval = opts.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.#rate = opts.rate ?? DEFAULT_RATE;
+    this.#rtxShare = opts.retransmissionShare ?? DEFAULT_RTX_SHARE;
+    if (!(this.#rtxShare > 0 && this.#rtxShare <= 1)) throw new CcError('CC_BAD_PACER_OPTION', 'retransmissionShare must be in (0, 1]');
     if (!(this.#maxPackets >= 2 && Number.isInteger(this.#maxPackets))) throw new CcError('CC_BAD_PACER_OPTION', 'maxPackets must be an integer >= 2');
     if (!(this.#maxDelay > 0) || !(this.#interval > 0)) throw new CcError('CC_BAD_PACER_OPTION', 'maxQueueDelayMs and intervalMs must be > 0');
     if (!(this.#rate > 0)) throw new CcError('CC_BAD_PACER_OPTION', 'rate must be > 0 bits per second');
@@ -130,6 +146,10 @@ export class Pacer {
       const rtxCap = Math.max(1, this.#maxPackets >> 2);
       this.#rtx = new PacketRing(rtxCap);
       this.#media = new PacketRing(this.#maxPackets - rtxCap);
+    }
+    if (retransmission && !this.#takeRetransmissionTokens(now, packet.length)) {
+      this.stats.retransmissionsDropped++;
+      return;
     }
     const ring = retransmission ? (this.#rtx as PacketRing) : this.#media;
     if (ring.count === ring.capacity) {
@@ -192,6 +212,16 @@ export class Pacer {
     const paced = last + Math.min(Math.max(debtMs, 1), this.#interval);
     const deadline = (this.#oldestAt() as number) + this.#maxDelay;
     return Math.min(paced, deadline);
+  }
+
+  #takeRetransmissionTokens(now: number, bytes: number): boolean {
+    const perMs = (this.#rtxShare * this.#rate) / 8000;
+    if (Number.isNaN(this.#rtxRefilledAt)) this.#rtxTokens = perMs * RTX_WINDOW_MS;
+    else this.#rtxTokens = Math.min(this.#rtxTokens + perMs * Math.max(0, now - this.#rtxRefilledAt), perMs * RTX_WINDOW_MS);
+    this.#rtxRefilledAt = now;
+    if (this.#rtxTokens < bytes) return false;
+    this.#rtxTokens -= bytes;
+    return true;
   }
 
   #oldestAt(): number | undefined {

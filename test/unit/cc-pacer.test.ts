@@ -97,6 +97,25 @@ describe('Pacer', () => {
     expect(r.estimator.estimate).toBeGreaterThan(500_000);
   });
 
+  it('retransmissions are capped at their share of the rate (a NACK storm cannot crowd out new media)', () => {
+    const clock = { now: 0 };
+    let rtxOut = 0;
+    let mediaOut = 0;
+    const pacer = new Pacer((p) => (p[0] === 1 ? rtxOut++ : mediaOut++), { rate: 1_000_000, retransmissionShare: 0.4, maxQueueDelayMs: 2000 });
+    // For 2 s: 1000 retransmissions/s requested (9.6 Mbit/s) next to 50 media packets/s.
+    for (let t = 0; t < 2000; t += 10) {
+      for (let k = 0; k < 10; k++) pacer.enqueue(t, packet(1200, 1), -1, -1, true);
+      if (t % 20 === 0) pacer.enqueue(t, packet(1200, 2), -1, -1, false);
+      drive(pacer, clock, t + 10);
+    }
+    drive(pacer, clock, 6000);
+    // 0.4 × 1 Mbit/s for 2 s (+ the initial 500 ms bucket) = 1 Mbit ≈ 104 packets of 1200 bytes.
+    expect(rtxOut).toBeLessThanOrEqual(110);
+    expect(rtxOut).toBeGreaterThan(80);
+    expect(pacer.stats.retransmissionsDropped).toBe(2000 - rtxOut);
+    expect(mediaOut).toBe(100);
+  });
+
   it('rejects nonsensical options with a stable code', () => {
     expect(() => new Pacer(() => undefined, { maxPackets: 1 })).toThrow(expect.objectContaining({ code: 'CC_BAD_PACER_OPTION' }));
     expect(() => new Pacer(() => undefined, { rate: 0 })).toThrow(expect.objectContaining({ code: 'CC_BAD_PACER_OPTION' }));

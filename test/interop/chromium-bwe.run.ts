@@ -1,0 +1,126 @@
+// omnirtc sends ffmpeg VP8 to Chromium with transport-cc negotiated: the pacer releases the
+// video at 2.5 × the send-side estimate, Chromium's transport-cc feedback drives the estimate
+// (src/cc). Samples, every 500 ms, our availableOutgoingBitrate and pacer state and Chrome's
+// framesDecoded. Argument: 'clean' (loopback as is) or a bit rate the test runner limited
+// `lo` to with tc tbf (then ffmpeg encodes noisy video at twice that rate). Run inside a
+// lo-only namespace by chromium-bwe.test.ts. Prints one JSON line.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MediaStream, MediaStreamTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpSender, type RTCBandwidthEstimateEvent } from '../../src/index';
+import { readIvf } from '../../src/rtp/index';
+import { chromeAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
+import { runPeerScript } from './peer-harness';
+
+const SECONDS = 6;
+
+function encodeVp8(bitrate: number, noisy: boolean): Uint8Array[] {
+  const dir = mkdtempSync(join(tmpdir(), 'omnirtc-bwe-'));
+  const source = noisy ? 'testsrc2=size=640x360:rate=30,noise=alls=30:allf=t' : 'testsrc=size=640x360:rate=30';
+  try {
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', source, '-t', String(SECONDS), '-c:v', 'libvpx', '-b:v', String(bitrate), '-minrate', String(bitrate / 2), '-maxrate', String(bitrate * 1.5), '-g', '30', '-deadline', 'realtime', '-cpu-used', '8', join(dir, 'v.ivf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return readIvf(new Uint8Array(readFileSync(join(dir, 'v.ivf')))).frames.map((f) => f.data);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const PAGE_SCRIPT = `
+window.pc = new RTCPeerConnection();
+window.pc.addEventListener('track', function (e) {
+  var el = document.createElement('video');
+  el.srcObject = e.streams[0] || new MediaStream([e.track]);
+  document.body.appendChild(el);
+  el.play().catch(function () {});
+});
+${PAGE_SIGNALLING}`;
+
+interface Sample {
+  t: number;
+  availableOutgoingBitrate?: number;
+  framesDecoded?: number;
+  pacerQueued?: number;
+}
+
+async function main(): Promise<void> {
+  const mode = process.argv[2] ?? 'clean';
+  const limit = mode === 'clean' ? undefined : Number(mode);
+  const frames = encodeVp8(limit === undefined ? 1_200_000 : 2 * limit, limit !== undefined);
+  const bytes = frames.reduce((s, f) => s + f.length, 0);
+  const chrome = await openChromium();
+  const pc = new OmniPeerConnection({ iceAddresses: ['127.0.0.1'] });
+  const result: Record<string, unknown> = { videoFrames: frames.length, encodedBitrate: Math.round((bytes * 8) / SECONDS) };
+  const events: number[] = [];
+  pc.addEventListener('bandwidthestimate', (e) => events.push((e as RTCBandwidthEstimateEvent).bitrate));
+  try {
+    const video = new MediaStreamTrack({ kind: 'video' });
+    const vt = pc.addTransceiver(video, { direction: 'sendonly', streams: [new MediaStream()] });
+    vt.setCodecPreferences((RTCRtpSender.getCapabilities('video')?.codecs ?? []).filter((c) => /^video\/(vp8|rtx)$/i.test(c.mimeType)));
+    await pc.setLocalDescription();
+    await new Promise<void>((resolve) => {
+      if (pc.iceGatheringState === 'complete') return resolve();
+      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+    });
+    await chrome.page.addScriptTag({ content: PAGE_SCRIPT });
+    const answer = await chromeAnswer(chrome.page, pc.localDescription?.sdp ?? '');
+    result.answerTransportCc = /a=rtcp-fb:\d+ transport-cc/.test(answer);
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    const t0 = Date.now();
+    while (pc.connectionState !== 'connected') {
+      if (Date.now() - t0 > 15000) throw new Error(`not connected: ${pc.connectionState}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const samples: Sample[] = [];
+    const sample = async (t: number): Promise<void> => {
+      const ours = [...(await pc.getStats()).values()];
+      const pair = ours.find((s) => s.type === 'candidate-pair' && s.selected === true);
+      const transport = ours.find((s) => s.type === 'transport') as unknown as { omnirtcCounters: { pacer: { queuedPackets: number } } } | undefined;
+      const framesDecoded = await chrome.page.evaluate(async () => {
+        const w = window as unknown as { pc: RTCPeerConnection };
+        let n: number | undefined;
+        (await w.pc.getStats()).forEach((s: Record<string, unknown>) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'video') n = s.framesDecoded as number;
+        });
+        return n;
+      });
+      samples.push({ t, availableOutgoingBitrate: pair?.availableOutgoingBitrate as number | undefined, framesDecoded, pacerQueued: transport?.omnirtcCounters.pacer.queuedPackets });
+    };
+    // Frames at 30 fps in real time; a sample every 500 ms.
+    let vi = 0;
+    let nextSample = 500;
+    const start = Date.now();
+    while (vi < frames.length) {
+      const elapsed = Date.now() - start;
+      while (vi < frames.length && vi * (1000 / 30) <= elapsed) {
+        video.writeFrame({ data: frames[vi], timestamp: vi * 3000, keyframe: vi % 30 === 0 });
+        vi++;
+      }
+      if (elapsed >= nextSample) {
+        nextSample += 500;
+        await sample(elapsed);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 700));
+    await sample(Date.now() - start);
+    result.samples = samples;
+    result.events = events;
+    const ours = [...(await pc.getStats()).values()];
+    const outbound = ours.find((s) => s.type === 'outbound-rtp' && s.kind === 'video');
+    const transport = ours.find((s) => s.type === 'transport') as unknown as { omnirtcCounters: Record<string, unknown> } | undefined;
+    result.ours = {
+      packetsSent: outbound?.packetsSent,
+      retransmittedPacketsSent: outbound?.retransmittedPacketsSent,
+      pacer: transport?.omnirtcCounters.pacer,
+      bandwidthEstimator: transport?.omnirtcCounters.bandwidthEstimator,
+      transportCc: transport?.omnirtcCounters.transportCc,
+    };
+  } finally {
+    pc.close();
+    await chrome.close();
+  }
+  console.log(JSON.stringify(result));
+}
+
+runPeerScript(main);
