@@ -14,6 +14,7 @@ import { mediaCodecsFirst, telephoneEventFor } from './dtmf-codecs.js';
 import type { TelephoneEventPacket } from './dtmf-scheduler.js';
 import { RTCDTMFSender } from './rtc-dtmf-sender.js';
 import type { SimulcastLayer } from './simulcast.js';
+import { ForwardSwitch } from './forward-switch.js';
 
 export interface RTCRtpEncodingParameters {
   rid?: string;
@@ -115,6 +116,8 @@ export class RTCRtpSender {
   #paused = false;
   #ridId: number | undefined;
   #repairedRidId: number | undefined;
+  /** Continuity across a replaceTrack between forwarded (remote) tracks: key frame gate, timestamp and VP8 picture rebasing. */
+  readonly #continuity = new ForwardSwitch();
 
   constructor(kind: 'audio' | 'video', track: MediaStreamTrack | null, streamIds: string[], cname: string, layerOf: RTCRtpSender | null = null) {
     this.layerOf = layerOf;
@@ -250,7 +253,10 @@ export class RTCRtpSender {
     for (const l of this.#layers) l.attachTrack(track);
     // An SFU switching the forwarded layer (replaceTrack): the new source must start with a
     // key frame the peer can decode from (RFC 4585 §6.3.1), so one is asked for upstream.
-    if (track !== null && previous !== null && previous !== track && previous.remote && track.remote && this.#sending) track.requestKeyFrame();
+    if (track !== null && previous !== null && previous !== track && previous.remote && track.remote) {
+      this.#continuity.sourceChanged();
+      if (this.#sending) track.requestKeyFrame();
+    }
   }
 
   setNegotiated(n: NegotiatedSend | null): void {
@@ -348,7 +354,11 @@ export class RTCRtpSender {
       this.stats.packetsDropped++;
       return;
     }
-    this.#transmit(out, packet.timestamp);
+    if (!this.#continuity.apply(out, codec.name.toLowerCase() === 'vp8' ? rtpPayloadOffset(out) : -1, codec.clockRate, this.#sendPath.now?.())) {
+      this.#seq = (this.#seq - 1) & 0xffff; // held back, not sent: no gap in our sequence
+      return;
+    }
+    this.#transmit(out, ((out[4] << 24) | (out[5] << 16) | (out[6] << 8) | out[7]) >>> 0);
   }
 
   #transmit(out: Uint8Array, timestamp: number, media = true): void {

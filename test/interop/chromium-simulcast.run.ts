@@ -9,7 +9,9 @@ import { vp8KeyFrameSize } from '../unit/webrtc-simulcast-helpers';
 import { chromeApplyAnswer, openChromium } from './chromium-harness';
 import { gathered, runPeerScript } from './peer-harness';
 
-const role = process.argv[2] === 'omnirtc-offers' ? 'omnirtc-offers' : 'chrome-offers';
+// 'sfu': as 'chrome-offers', then omnirtc forwards one layer to a second Chromium peer
+// connection (the viewer) and switches layers with replaceTrack; the viewer decodes each.
+const role = process.argv[2] === 'omnirtc-offers' ? 'omnirtc-offers' : process.argv[2] === 'sfu' ? 'sfu' : 'chrome-offers';
 const RIDS = ['q', 'h', 'f'];
 
 function until(cond: () => boolean, ms: number, what: string): Promise<void> {
@@ -52,6 +54,76 @@ function vp8Only(): RTCRtpCodec[] {
   return (RTCRtpReceiver.getCapabilities('video')?.codecs ?? []).filter((c) => /vp8/i.test(c.mimeType));
 }
 
+/** What the viewer's inbound-rtp says about the forwarded video. */
+interface ViewerStats {
+  frameWidth: number;
+  framesDecoded: number;
+  pliCount: number;
+}
+
+/**
+ * The SFU step: a second omnirtc peer connection sends the first layer to a second Chromium
+ * peer connection, then switches to the others with replaceTrack (each switch asks the
+ * publisher for a key frame on the new layer); the viewer's decoded width follows.
+ */
+async function forwardToViewer(page: import('playwright-core').Page, layers: MediaStreamTrack[]): Promise<{ widths: number[]; decoded: number[]; viewerPli: number }> {
+  const out = new OmniPeerConnection({ iceAddresses: ['127.0.0.1'] });
+  try {
+    const sender = out.addTrack(layers[0]);
+    await out.setLocalDescription();
+    await gathered(out);
+    const answer = await page.evaluate(async (sdp) => {
+      const w = window as unknown as { viewer: RTCPeerConnection };
+      w.viewer = new RTCPeerConnection();
+      w.viewer.ontrack = (e) => {
+        // A playing element makes Chromium decode (framesDecoded, frameWidth).
+        const v = document.createElement('video');
+        v.muted = true;
+        v.srcObject = new MediaStream([e.track]);
+        document.body.append(v);
+        void v.play();
+      };
+      await w.viewer.setRemoteDescription({ type: 'offer', sdp });
+      await w.viewer.setLocalDescription();
+      await new Promise<void>((r) => {
+        if (w.viewer.iceGatheringState === 'complete') r();
+        w.viewer.onicegatheringstatechange = () => w.viewer.iceGatheringState === 'complete' && r();
+      });
+      return w.viewer.localDescription?.sdp ?? '';
+    }, out.localDescription?.sdp ?? '');
+    await out.setRemoteDescription({ type: 'answer', sdp: answer });
+    await until(() => out.connectionState === 'connected', 15000, 'the viewer connection');
+    const viewerStats = (): Promise<ViewerStats> =>
+      page.evaluate(async () => {
+        const w = window as unknown as { viewer: RTCPeerConnection };
+        const r = { frameWidth: 0, framesDecoded: 0, pliCount: 0 };
+        (await w.viewer.getStats()).forEach((s: Record<string, unknown>) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'video') Object.assign(r, { frameWidth: Number(s.frameWidth ?? 0), framesDecoded: Number(s.framesDecoded ?? 0), pliCount: Number(s.pliCount ?? 0) });
+        });
+        return r;
+      });
+    const widths: number[] = [];
+    const decoded: number[] = [];
+    for (const [i, layer] of layers.entries()) {
+      if (i > 0) await sender.replaceTrack(layer);
+      const expected = 1280 / 2 ** (layers.length - 1 - i);
+      const start = (await viewerStats()).framesDecoded;
+      let last: ViewerStats = { frameWidth: 0, framesDecoded: 0, pliCount: 0 };
+      const end = Date.now() + 15000;
+      while (Date.now() < end) {
+        last = await viewerStats();
+        if (last.frameWidth === expected && last.framesDecoded >= start + 10) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      widths.push(last.frameWidth);
+      decoded.push(last.framesDecoded - start);
+    }
+    return { widths, decoded, viewerPli: (await viewerStats()).pliCount };
+  } finally {
+    out.close();
+  }
+}
+
 async function main(): Promise<void> {
   const chrome = await openChromium();
   const pc = new OmniPeerConnection({ iceAddresses: ['127.0.0.1'] });
@@ -66,7 +138,7 @@ async function main(): Promise<void> {
     const trackEvent = new Promise<RTCTrackEvent>((resolve) => {
       pc.ontrack = (e) => resolve(e);
     });
-    if (role === 'chrome-offers') {
+    if (role !== 'omnirtc-offers') {
       const offer = await page.evaluate(
         async ({ wait, rids }) => {
           const w = window as unknown as { pc: RTCPeerConnection };
@@ -146,7 +218,6 @@ async function main(): Promise<void> {
     await until(() => counts[target].keyFrames > before, 10000, `a key frame on layer ${target} after requestKeyFrame('${target}')`);
     result.keyFrameLayer = target;
     await new Promise((r) => setTimeout(r, 500));
-    result.layers = counts;
     const chromeStats = await page.evaluate(async () => {
       const w = window as unknown as { pc: RTCPeerConnection };
       const out: Record<string, { pliCount: number; frameWidth: number; framesSent: number }> = {};
@@ -156,9 +227,12 @@ async function main(): Promise<void> {
       return out;
     });
     result.chrome = chromeStats;
+    // Frames read by the program so far, then omnirtc's counters (which include them; media keeps flowing).
+    result.layers = structuredClone(counts);
     const inbound = [...(await pc.getStats()).values()].filter((s) => s.type === 'inbound-rtp');
     result.inbound = inbound.map((s) => ({ rid: s.rid, ssrc: s.ssrc, packetsReceived: s.packetsReceived, framesReceived: s.framesReceived, pliCount: s.pliCount }));
     result.ridRouting = event.receiver.ridRouting;
+    if (role === 'sfu') result.sfu = await forwardToViewer(page, layers);
   } finally {
     pc.close();
     await chrome.close();
