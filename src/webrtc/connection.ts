@@ -458,7 +458,11 @@ export class Connection implements PeerTransport {
       this.#hub.attach(manager);
       this.#startSctp();
     }
-    this.#ssrcRoutes.clear();
+    // SSRCs learned from MID/RID extensions stay routed across renegotiations while their
+    // receiver lives: senders stop sending MID/RID once our reports cover the SSRC (libwebrtc),
+    // and simulcast layers have no a=ssrc lines to relearn them from (RFC 8853).
+    const live = new Set(bindings.flatMap((b) => b.receivers));
+    for (const [ssrc, r] of this.#ssrcRoutes) if (!live.has(r)) this.#ssrcRoutes.delete(ssrc);
     this.#twccExtId = undefined;
     for (const b of bindings) {
       for (const r of b.receivers) {

@@ -25,10 +25,18 @@ export class RidRouter {
   readonly #bySsrc = new Map<number, string>();
   readonly counters: RidRouterCounters = { learned: 0, unknownRid: 0, unroutable: 0 };
 
-  constructor(rids: readonly string[], ridExtensionId: number | undefined, repairedRidExtensionId: number | undefined) {
+  /**
+   * `previous`: the router of the same section before a renegotiation. Its learned pairs
+   * for rids still negotiated are kept: the sender has stopped naming the rid by now.
+   */
+  constructor(rids: readonly string[], ridExtensionId: number | undefined, repairedRidExtensionId: number | undefined, previous?: RidRouter) {
     this.#rids = new Set(rids);
     this.#ridId = ridExtensionId;
     this.#repairedId = repairedRidExtensionId;
+    if (previous) {
+      for (const [ssrc, rid] of previous.#bySsrc) if (this.#rids.has(rid)) this.#bySsrc.set(ssrc, rid);
+      Object.assign(this.counters, previous.counters);
+    }
   }
 
   /** The layer (rid) of a decrypted RTP packet, or undefined when it cannot be told (counted). */

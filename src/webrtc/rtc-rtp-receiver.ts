@@ -281,7 +281,7 @@ export class RTCRtpReceiver extends EventTargetWithHandlers {
       r.setNegotiated({ ...n, ssrcs: [], layers: [] });
     }
     const ext = (uri: string): number | undefined => n.extensions.find((e) => e.uri === uri)?.id;
-    this.#ridRouter = new RidRouter(rids, ext(EXT.rid), ext(EXT.repairedRid));
+    this.#ridRouter = new RidRouter(rids, ext(EXT.rid), ext(EXT.repairedRid), this.#ridRouter ?? undefined);
   }
   get sources(): ReadonlyMap<number, ReceptionStats> {
     return this.#sources;

@@ -99,6 +99,38 @@ describe('simulcast between two omnirtc peers', () => {
     }
   });
 
+  it('keeps routing every layer after a renegotiation, when the rid is no longer sent (SSRCs learned earlier)', async () => {
+    const { a, b, source, received } = await simulcastPair();
+    try {
+      const readers = received.receiver.getLayers().map((t) => t.frames());
+      const sendAll = (ts: number): void => {
+        for (const l of LAYERS) source.writeFrame({ data: vp8Frame(true, l.width, l.height), timestamp: ts, keyframe: true }, { rid: l.rid });
+      };
+      sendAll(0);
+      for (const [k, r] of readers.entries()) await nextFrame(r, `layer ${LAYERS[k].rid}`);
+      // RTCP receiver reports for every layer's SSRC: the sender stops stamping the rid.
+      const reported = async (): Promise<boolean> => [...(await a.getStats()).values()].filter((s) => s.type === 'remote-inbound-rtp').length >= 3;
+      const end = Date.now() + 5000;
+      while (!(await reported()) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      expect(await reported()).toBe(true);
+      const learned = received.receiver.ridRouting?.learned;
+      sendAll(3000);
+      for (const [k, r] of readers.entries()) await nextFrame(r, `layer ${LAYERS[k].rid} without rid`);
+      // Renegotiation (a new audio section): the learned SSRC → layer pairs survive it.
+      a.addTransceiver('audio');
+      await negotiate(a, b);
+      expect(received.receiver.getLayers().map((t) => t.rid)).toEqual(['q', 'h', 'f']);
+      sendAll(6000);
+      for (const [k, r] of readers.entries()) expect(vp8KeyFrameSize((await nextFrame(r, `layer ${LAYERS[k].rid} after renegotiation`)).data)?.width).toBe(LAYERS[k].width);
+      expect(received.receiver.ridRouting?.learned).toBe(learned);
+      expect(received.receiver.ridRouting?.unroutable).toBe(0);
+      for (const r of readers) await r.return?.();
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
   it('forwards a chosen layer to a third peer and switches layers with replaceTrack (an SFU), asking upstream for a key frame', async () => {
     const { a, b, source, received } = await simulcastPair();
     const [c, d] = trickledPair();
