@@ -69,7 +69,7 @@ describe('bundle policy with peers that do not bundle', () => {
     expect(video.currentDirection).toBe('stopped');
     expect(offerer.sctp).toBeNull();
     // The next offer carries the rejection (JSEP §5.2.2).
-    const next = parse((await offerer.createOffer()).sdp);
+    const next = parse((await offerer.createOffer()).sdp ?? '');
     expect(next.media[1].port).toBe(0);
     offerer.close();
     answerer.close();
