@@ -46,19 +46,18 @@ export class RidRouter {
       return undefined;
     }
     const ssrc = ((packet[8] << 24) | (packet[9] << 16) | (packet[10] << 8) | packet[11]) >>> 0;
-    const named = packet[0] & 0x10 ? this.#ridOf(packet) : undefined;
-    if (named !== undefined) {
-      if (this.#bySsrc.get(ssrc) !== named) {
-        this.#bySsrc.delete(ssrc);
-        if (this.#bySsrc.size >= MAX_LEARNED_SSRCS) this.#bySsrc.delete(this.#bySsrc.keys().next().value as number);
-        this.#bySsrc.set(ssrc, named);
-        this.counters.learned++;
-      }
-      return named;
-    }
+    // An SSRC is one RTP stream (RFC 3550 §3): once paired, its packets need no parsing.
     const known = this.#bySsrc.get(ssrc);
-    if (known === undefined) this.counters.unroutable++;
-    return known;
+    if (known !== undefined) return known;
+    const named = packet[0] & 0x10 ? this.#ridOf(packet) : undefined;
+    if (named === undefined) {
+      this.counters.unroutable++;
+      return undefined;
+    }
+    if (this.#bySsrc.size >= MAX_LEARNED_SSRCS) this.#bySsrc.delete(this.#bySsrc.keys().next().value as number);
+    this.#bySsrc.set(ssrc, named);
+    this.counters.learned++;
+    return named;
   }
 
   /** The SSRCs currently paired with a rid (media and RTX). */
