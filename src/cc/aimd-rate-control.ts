@@ -5,7 +5,9 @@
 // (about one packet per response time) once close to it. "Close" is judged, as in §5.5, from
 // the average and variance of the acknowledged rates measured at past decreases. The
 // increase is capped at 1.5 × the acknowledged rate so an application-limited sender does
-// not inflate the estimate.
+// not inflate the estimate. Without bandwidth probing, a start far below what the sender
+// already gets through would take tens of seconds at 8 %/s: like libwebrtc, until the first
+// decrease the rate is reset once to the acknowledged rate after INIT_MS of measurements.
 
 import type { BandwidthUsage } from './overuse-detector.js';
 
@@ -17,6 +19,7 @@ const ACKED_CAP_SLACK_BPS = 10_000;
 const LINK_AVG_ALPHA = 0.05;
 const MIN_ADDITIVE_BPS = 4_000;
 const FRAME_RATE = 30;
+const INIT_MS = 5000;
 const MTU_BITS = 1200 * 8;
 
 type RateState = 'hold' | 'increase' | 'decrease';
@@ -33,6 +36,10 @@ export class AimdRateControl {
   /** Round-trip time (ms) used for the additive step's response time. */
   rttMs = 200;
   decreases = 0;
+  #initialized = false;
+  /** Set when the rate was just taken from the measured throughput (the owner resets it). */
+  initializedFromThroughput = false;
+  #firstAckedAt = Number.NaN;
 
   constructor(startBitrate: number, min: number, max: number) {
     this.#min = min;
@@ -56,6 +63,14 @@ export class AimdRateControl {
   /** One detector output at `now` (ms), with the acknowledged rate (bit/s) when known. */
   update(usage: BandwidthUsage, acked: number | undefined, now: number): number {
     if (Number.isNaN(this.#lastChange)) this.#lastChange = now;
+    if (!this.#initialized && acked !== undefined) {
+      if (Number.isNaN(this.#firstAckedAt)) this.#firstAckedAt = now;
+      else if (now - this.#firstAckedAt >= INIT_MS) {
+        this.#initialized = true;
+        this.#bitrate = Math.min(Math.max(acked, this.#min), this.#max);
+        this.initializedFromThroughput = true;
+      }
+    }
     if (usage === 'overuse') this.#state = 'decrease';
     else if (usage === 'underuse') this.#state = 'hold';
     else if (this.#state === 'hold') {
@@ -79,6 +94,7 @@ export class AimdRateControl {
         this.#updateLink(acked / 1000);
       } else next = BETA * this.#bitrate;
       this.decreases++;
+      this.#initialized = true;
       this.#state = 'hold';
       this.#lastChange = now;
     }

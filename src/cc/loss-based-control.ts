@@ -40,6 +40,11 @@ export class LossBasedControl {
     if (bitrate < this.#bitrate) this.#bitrate = bitrate;
   }
 
+  /** A measured rate replaces the start value (like a probe result in libwebrtc), unless loss is high. */
+  raiseTo(bitrate: number): void {
+    if (this.lastLoss < LOW_LOSS && bitrate > this.#bitrate) this.#bitrate = bitrate;
+  }
+
   /** Transport-cc outcome counts of one feedback; a loss sample is taken every LOSS_MIN_PACKETS. */
   addFeedback(now: number, lost: number, received: number, acked?: number): void {
     this.#lost += lost;

@@ -161,6 +161,10 @@ export class SendSideBandwidthEstimator {
         this.stats.delayBasedDecreases++;
       }
     } else this.#aimd.update(this.#usage, acked, now);
+    if (this.#aimd.initializedFromThroughput) {
+      this.#aimd.initializedFromThroughput = false;
+      this.#loss.raiseTo(this.#aimd.bitrate);
+    }
     if (this.#fbLost + this.#fbReceived > 0) {
       const before = this.#loss.decreases;
       this.#loss.rttMs = this.#rttMs;

@@ -102,6 +102,12 @@ describe('SendSideBandwidthEstimator over a virtual bottleneck', () => {
     expect(Math.min(...between(r.samples, 32_000, 40_000))).toBeGreaterThan(500_000);
   });
 
+  it('a sender already getting 3 Mbit/s through (no probing) is credited with it after 5 s, not 15 s of 8 %/s', () => {
+    const r = runLinkSim({ capacity: () => 10_000_000, durationMs: 8_000, sendRate: 3_000_000, pacer: true });
+    expect(Math.max(...between(r.samples, 0, 4_000))).toBeLessThan(1_500_000);
+    expect(Math.min(...between(r.samples, 6_000, 8_000))).toBeGreaterThan(2_500_000);
+  });
+
   it('decreases under 15 % seeded random loss on an otherwise idle path', () => {
     const r = runLinkSim({ capacity: () => 50_000_000, durationMs: 12_000, sendRate: 'estimate', lossRate: 0.15, seed: 7 });
     expect(r.estimator.stats.lossBasedDecreases).toBeGreaterThan(5);
