@@ -2,7 +2,12 @@
 // chromium-simulcast.test.ts. argv[2]: 'chrome-offers' (Chromium offers a=simulcast:send
 // with three rids from its fake 1280x720 camera, omnirtc answers recv) or 'omnirtc-offers'
 // (omnirtc offers a=simulcast:recv, Chromium answers and sends). Prints one JSON line.
-import { RTCPeerConnection as OmniPeerConnection, RTCRtpReceiver, type RTCTrackEvent } from '../../src/index';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MediaStreamTrack as OmniTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpReceiver, type RTCTrackEvent } from '../../src/index';
+import { readIvf } from '../../src/rtp/index';
 import type { RTCRtpCodec } from '../../src/webrtc/capabilities';
 import type { MediaStreamTrack } from '../../src/webrtc/media-stream-track';
 import { vp8KeyFrameSize } from '../unit/webrtc-simulcast-helpers';
@@ -11,7 +16,9 @@ import { gathered, runPeerScript } from './peer-harness';
 
 // 'sfu': as 'chrome-offers', then omnirtc forwards one layer to a second Chromium peer
 // connection (the viewer) and switches layers with replaceTrack; the viewer decodes each.
-const role = process.argv[2] === 'omnirtc-offers' ? 'omnirtc-offers' : process.argv[2] === 'sfu' ? 'sfu' : 'chrome-offers';
+// 'omnirtc-sends': omnirtc offers two rid encodings; Chromium declines simulcast in its
+// answer (no a=simulcast), so only the first encoding is sent (RFC 8853 §5.3) and decoded.
+const role = (['omnirtc-offers', 'sfu', 'omnirtc-sends'] as const).find((r) => r === process.argv[2]) ?? 'chrome-offers';
 const RIDS = ['q', 'h', 'f'];
 
 function until(cond: () => boolean, ms: number, what: string): Promise<void> {
@@ -124,6 +131,68 @@ async function forwardToViewer(page: import('playwright-core').Page, layers: Med
   }
 }
 
+/** VP8 frames from ffmpeg's test source at one size (3 s, 30 fps, a key frame every 30). */
+function encodeVp8(width: number, height: number): Uint8Array[] {
+  const dir = mkdtempSync(join(tmpdir(), 'omnirtc-simulcast-'));
+  try {
+    const out = join(dir, 'v.ivf');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=30`, '-t', '3', '-c:v', 'libvpx', '-b:v', '300k', '-g', '30', '-deadline', 'realtime', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return readIvf(new Uint8Array(readFileSync(out))).frames.map((f) => f.data);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** omnirtc offers simulcast send with two rids and writes both layers; Chromium's answer decides. */
+async function sendTwoLayers(page: import('playwright-core').Page, pc: OmniPeerConnection, result: Record<string, unknown>): Promise<void> {
+  const layers = { lo: encodeVp8(320, 180), hi: encodeVp8(640, 360) };
+  const track = new OmniTrack({ kind: 'video' });
+  const t = pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: [{ rid: 'lo' }, { rid: 'hi' }] });
+  t.setCodecPreferences(vp8Only());
+  await pc.setLocalDescription();
+  await gathered(pc);
+  result.offerSimulcast = /a=simulcast:send lo;hi/.test(pc.localDescription?.sdp ?? '');
+  const answer = await page.evaluate(async (sdp) => {
+    const w = window as unknown as { pc: RTCPeerConnection };
+    w.pc.ontrack = (e) => {
+      const v = document.createElement('video');
+      v.muted = true;
+      v.srcObject = new MediaStream([e.track]);
+      document.body.append(v);
+      void v.play();
+    };
+    await w.pc.setRemoteDescription({ type: 'offer', sdp });
+    await w.pc.setLocalDescription();
+    await new Promise<void>((r) => {
+      if (w.pc.iceGatheringState === 'complete') r();
+      w.pc.onicegatheringstatechange = () => w.pc.iceGatheringState === 'complete' && r();
+    });
+    return w.pc.localDescription?.sdp ?? '';
+  }, pc.localDescription?.sdp ?? '');
+  result.answerSimulcast = answer.split('\r\n').filter((l) => l.startsWith('a=simulcast') || l.startsWith('a=rid'));
+  await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+  await until(() => pc.connectionState === 'connected', 15000, `omnirtc connected (state ${pc.connectionState})`);
+  result.connected = true;
+  // Real time, 30 fps: each frame written for both rids.
+  const start = Date.now();
+  for (let i = 0; i < layers.lo.length; i++) {
+    const wait = start + i * (1000 / 30) - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    for (const rid of ['lo', 'hi'] as const) track.writeFrame({ data: layers[rid][i], timestamp: i * 3000, keyframe: i % 30 === 0 }, { rid });
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  result.viewer = await page.evaluate(async () => {
+    const w = window as unknown as { pc: RTCPeerConnection };
+    const r = { frameWidth: 0, framesDecoded: 0, ssrcs: 0 };
+    (await w.pc.getStats()).forEach((s: Record<string, unknown>) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') Object.assign(r, { frameWidth: Number(s.frameWidth ?? 0), framesDecoded: Number(s.framesDecoded ?? 0), ssrcs: r.ssrcs + 1 });
+    });
+    return r;
+  });
+  result.outbound = [...(await pc.getStats()).values()].filter((s) => s.type === 'outbound-rtp').map((s) => ({ rid: s.rid, framesSent: s.framesSent }));
+  result.layerSenders = t.sender.layerSenders.length;
+}
+
 async function main(): Promise<void> {
   const chrome = await openChromium();
   const pc = new OmniPeerConnection({ iceAddresses: ['127.0.0.1'] });
@@ -135,6 +204,11 @@ async function main(): Promise<void> {
       w.pc = new RTCPeerConnection();
     });
     const waitGathered = `new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); })`;
+    if (role === 'omnirtc-sends') {
+      await sendTwoLayers(page, pc, result);
+      console.log(JSON.stringify(result));
+      return;
+    }
     const trackEvent = new Promise<RTCTrackEvent>((resolve) => {
       pc.ontrack = (e) => resolve(e);
     });

@@ -84,3 +84,27 @@ describe('Chromium interop: simulcast', () => {
     checkLayers(r);
   });
 });
+
+describe('Chromium interop: omnirtc sends simulcast', () => {
+  it('Chromium declines a=simulcast:send in its answer: only the first encoding is sent and Chromium decodes it (RFC 8853 §5.3)', async () => {
+    const r = (await spawnInNamespace('chromium-simulcast.run.ts', ['omnirtc-sends'], 80000)) as {
+      error?: string;
+      connected: boolean;
+      offerSimulcast: boolean;
+      answerSimulcast: string[];
+      viewer: { frameWidth: number; framesDecoded: number; ssrcs: number };
+      outbound: { rid?: string; framesSent: number }[];
+      layerSenders: number;
+    };
+    expect(r.error).toBeUndefined();
+    expect(r.connected).toBe(true);
+    expect(r.offerSimulcast).toBe(true);
+    expect(r.answerSimulcast).toEqual([]);
+    expect(r.layerSenders).toBe(0);
+    // One stream: the "lo" encoding (320x180), every frame written for it; "hi" is not sent.
+    expect(r.outbound).toEqual([{ framesSent: 90 }]);
+    expect(r.viewer.ssrcs).toBe(1);
+    expect(r.viewer.frameWidth).toBe(320);
+    expect(r.viewer.framesDecoded).toBeGreaterThanOrEqual(60);
+  });
+});
