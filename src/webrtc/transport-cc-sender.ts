@@ -7,7 +7,6 @@
 // delivered/lost counts and a delivery-rate estimate for getStats.
 import type { TransportCc } from '../rtp/index.js';
 import { writeAbsSendTime } from './abs-send-time.js';
-import { readHeaderExtensions } from './rtp-rewrite.js';
 
 /** Sent packets remembered for feedback: a power of two, about 1.5 s of 2.5 Mbit/s video. */
 const HISTORY = 2048;
@@ -30,10 +29,46 @@ export interface StampOffsets {
   absSendTime?: number;
 }
 
-/** Byte offset of extension `id`'s data inside `packet`, or undefined when absent or too short. */
+/**
+ * Byte offset of extension `id`'s data inside `packet`, or undefined when absent or shorter
+ * than `minLength`. Walks the RFC 8285 one-byte (§4.2) or two-byte (§4.3) elements in place:
+ * this runs for every packet sent, so it allocates nothing.
+ */
 export function extensionDataOffset(packet: Uint8Array, id: number, minLength: number): number | undefined {
-  for (const e of readHeaderExtensions(packet)) {
-    if (e.id === id) return e.data.length >= minLength ? e.data.byteOffset - packet.byteOffset : undefined;
+  const p = packet;
+  if (p.length < 12 || !(p[0] & 0x10)) return undefined;
+  const start = 12 + (p[0] & 0x0f) * 4;
+  if (p.length < start + 4) return undefined;
+  const profile = (p[start] << 8) | p[start + 1];
+  const end = start + 4 + ((p[start + 2] << 8) | p[start + 3]) * 4;
+  if (end > p.length) return undefined;
+  let o = start + 4;
+  if (profile === 0xbede) {
+    while (o < end) {
+      const b = p[o];
+      if (b === 0) {
+        o++; // padding
+        continue;
+      }
+      const eid = b >> 4;
+      const len = (b & 0x0f) + 1;
+      if (eid === 15 || o + 1 + len > end) return undefined; // §4.2: id 15 stops parsing
+      if (eid === id) return len >= minLength ? o + 1 : undefined;
+      o += 1 + len;
+    }
+  } else if ((profile & 0xfff0) === 0x1000) {
+    while (o < end) {
+      const eid = p[o];
+      if (eid === 0) {
+        o++;
+        continue;
+      }
+      if (o + 2 > end) return undefined;
+      const len = p[o + 1];
+      if (o + 2 + len > end) return undefined;
+      if (eid === id) return len >= minLength ? o + 2 : undefined;
+      o += 2 + len;
+    }
   }
   return undefined;
 }

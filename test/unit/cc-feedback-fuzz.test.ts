@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { Pacer } from '../../src/cc/pacer';
 import { SendSideBandwidthEstimator } from '../../src/cc/send-side-bwe';
 import type { TransportCc } from '../../src/rtp/index';
-import { TransportCcSender } from '../../src/webrtc/transport-cc-sender';
+import { readHeaderExtensions, rewriteRtp } from '../../src/webrtc/rtp-rewrite';
+import { TransportCcSender, extensionDataOffset } from '../../src/webrtc/transport-cc-sender';
 
 // Hostile or nonsensical feedback never throws and never moves the estimate out of its bounds.
 
@@ -100,6 +101,32 @@ describe('congestion control under fuzzed input', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('extensionDataOffset (in place, per sent packet) agrees with the RFC 8285 parser on built and on random packets', () => {
+    const reference = (p: Uint8Array, id: number, min: number): number | undefined => {
+      const e = readHeaderExtensions(p).find((x) => x.id === id);
+      return e && e.data.length >= min ? e.data.byteOffset - p.byteOffset : undefined;
+    };
+    const ext = fc.record({ id: fc.integer({ min: 1, max: 14 }), data: fc.uint8Array({ minLength: 1, maxLength: 16 }) });
+    fc.assert(
+      fc.property(fc.array(ext, { maxLength: 6 }), fc.uint8Array({ maxLength: 40 }), fc.integer({ min: 1, max: 14 }), fc.integer({ min: 0, max: 4 }), (exts, payload, id, min) => {
+        const base = new Uint8Array(12 + payload.length);
+        base[0] = 0x80;
+        base.set(payload, 12);
+        const built = rewriteRtp(base, { ssrc: 1, payloadType: 96, sequenceNumber: 1, extensions: exts });
+        if (built && extensionDataOffset(built, id, min) !== reference(built, id, min)) return false;
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 64 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 4 }), (bytes, id, min) => {
+        if (bytes.length > 0) bytes[0] |= 0x10; // X bit set: reach the extension walker
+        return extensionDataOffset(bytes, id, min) === reference(bytes, id, min);
+      }),
+      { numRuns: 500 },
     );
   });
 });
