@@ -225,6 +225,10 @@ async function main(): Promise<void> {
           const t = w.pc.getTransceivers()[0];
           const caps = RTCRtpSender.getCapabilities('video')?.codecs ?? [];
           t.setCodecPreferences(caps.filter((c) => /vp8|rtx/i.test(c.mimeType)));
+          // A loaded machine must not make Chromium scale the layers down (CPU adaptation).
+          const p = t.sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
+          p.degradationPreference = 'maintain-resolution';
+          await t.sender.setParameters(p);
           await w.pc.setLocalDescription();
           // biome-ignore lint/security/noGlobalEval: the page script is ours
           await eval(wait.replace(/pc\./g, 'w.pc.'));
@@ -260,7 +264,8 @@ async function main(): Promise<void> {
           p.encodings.forEach((e, i) => {
             e.scaleResolutionDownBy = 2 ** (p.encodings.length - 1 - i);
           });
-          if (p.encodings.length > 1) await t.sender.setParameters(p);
+          (p as RTCRtpSendParameters & { degradationPreference?: string }).degradationPreference = 'maintain-resolution';
+          await t.sender.setParameters(p);
           await w.pc.setLocalDescription();
           // biome-ignore lint/security/noGlobalEval: the page script is ours
           await eval(wait.replace(/pc\./g, 'w.pc.'));
