@@ -5,7 +5,12 @@ import { MAX_EVENT_DURATION, TELEPHONE_EVENT_BYTES, dtmfEventCode, writeTelephon
 
 /** RFC 4733 §2.5.1.2: an update every 50 ms while the event lasts. */
 export const DTMF_UPDATE_INTERVAL_MS = 50;
-/** RFC 4733 §2.5.1.4: the final packet of an event (and of a segment) is sent three times. */
+/**
+ * RFC 4733 §2.5.1.4: the final packet of an event (and of a segment) is sent three times. They
+ * leave together, as libwebrtc sends them: Chromium's receiver (NetEq) plays an event out again
+ * when an end report comes after the event was played (seen in chromium-dtmf.test.ts with
+ * copies 50 ms apart: tones doubled and shifted, the last one cut).
+ */
 const FINAL_PACKET_COPIES = 3;
 /** W3C WebRTC §7.2 insertDTMF: ',' delays the next tone by 2 s. */
 export const DTMF_COMMA_DELAY_MS = 2000;
@@ -50,9 +55,8 @@ interface Emission {
   tick: number;
   /** Units before the current segment (RFC 4733 §2.5.1.3). */
   segmentStart: number;
-  /** All updates sent; only copies of final packets remain. */
+  /** The end report is sent. */
   finished: boolean;
-  copies: { packet: TelephoneEventPacket; left: number }[];
 }
 
 function serialAfter(a: number, b: number): boolean {
@@ -166,55 +170,47 @@ export class DtmfScheduler {
     if (this.#lastEnd !== undefined && !serialAfter(start, this.#lastEnd)) start = (this.#lastEnd + 1) >>> 0;
     const units = Math.max(1, Math.round((this.#duration * clockRate) / 1000));
     this.#lastEnd = (start + units) >>> 0;
-    this.#emissions.push({ event, clockRate, start, units, startedAt: now, tick: 0, segmentStart: 0, finished: false, copies: [] });
+    this.#emissions.push({ event, clockRate, start, units, startedAt: now, tick: 0, segmentStart: 0, finished: false });
   }
 
   #runEmissions(now: number): void {
     for (let i = 0; i < this.#emissions.length; ) {
       const e = this.#emissions[i];
-      while (e.startedAt + e.tick * DTMF_UPDATE_INTERVAL_MS <= now && !(e.finished && e.copies.length === 0)) this.#update(e);
-      if (e.finished && e.copies.length === 0) this.#emissions.splice(i, 1);
+      while (!e.finished && e.startedAt + e.tick * DTMF_UPDATE_INTERVAL_MS <= now) this.#update(e);
+      if (e.finished) this.#emissions.splice(i, 1);
       else i++;
     }
   }
 
   /**
-   * One 50 ms step of an event (RFC 4733 §2.5.1.2): first the copies of final packets still
-   * owed (§2.5.1.4), then the report of the event so far. Each report covers the interval it
-   * opens, so the end (E) report leaves when the tone's last interval begins.
+   * One 50 ms step of an event (RFC 4733 §2.5.1.2): the report of the event so far. Each report
+   * covers the interval it opens, so the end (E) report leaves when the tone's last interval begins.
    */
   #update(e: Emission): void {
-    for (const c of e.copies) {
-      this.#queue(c.packet.timestamp, false, c.packet.payload);
-      c.left--;
+    const covered = Math.min(e.units, Math.round(((e.tick + 1) * DTMF_UPDATE_INTERVAL_MS * e.clockRate) / 1000));
+    const first = e.tick === 0;
+    // RFC 4733 §2.5.1.3: a segment is at most 0xFFFF units long; its final report (no E) is
+    // sent three times like an event's, and the next segment starts where it ended, without M.
+    if (covered - e.segmentStart > MAX_EVENT_DURATION || (covered - e.segmentStart === MAX_EVENT_DURATION && covered < e.units)) {
+      this.#final(e, MAX_EVENT_DURATION, false, first);
+      e.segmentStart += MAX_EVENT_DURATION;
     }
-    for (let j = e.copies.length - 1; j >= 0; j--) if (e.copies[j].left <= 0) e.copies.splice(j, 1);
-    if (!e.finished) {
-      const covered = Math.min(e.units, Math.round(((e.tick + 1) * DTMF_UPDATE_INTERVAL_MS * e.clockRate) / 1000));
-      const first = e.tick === 0;
-      // RFC 4733 §2.5.1.3: a segment is at most 0xFFFF units long; its final report (no E) is
-      // repeated like an event's, and the next segment starts where it ended, without M.
-      if (covered - e.segmentStart > MAX_EVENT_DURATION || (covered - e.segmentStart === MAX_EVENT_DURATION && covered < e.units)) {
-        this.#final(e, MAX_EVENT_DURATION, false, first);
-        e.segmentStart += MAX_EVENT_DURATION;
-      }
-      const inSegment = covered - e.segmentStart;
-      if (inSegment > 0) {
-        const end = covered >= e.units;
-        if (end) this.#final(e, inSegment, true, first && e.segmentStart === 0);
-        else this.#queue((e.start + e.segmentStart) >>> 0, first && e.segmentStart === 0, this.#payload(e.event, false, inSegment));
-      }
-      if (covered >= e.units) e.finished = true;
+    const inSegment = covered - e.segmentStart;
+    if (inSegment > 0) {
+      const end = covered >= e.units;
+      if (end) this.#final(e, inSegment, true, first && e.segmentStart === 0);
+      else this.#queue((e.start + e.segmentStart) >>> 0, first && e.segmentStart === 0, this.#payload(e.event, false, inSegment));
     }
+    if (covered >= e.units) e.finished = true;
     e.tick++;
   }
 
-  /** A final report: sent now and FINAL_PACKET_COPIES − 1 more times, one per update interval. */
+  /** A final report, FINAL_PACKET_COPIES times (new sequence numbers, same content). */
   #final(e: Emission, duration: number, end: boolean, marker: boolean): void {
     const timestamp = (e.start + e.segmentStart) >>> 0;
     const payload = this.#payload(e.event, end, duration);
     this.#queue(timestamp, marker, payload);
-    e.copies.push({ packet: { timestamp, marker: false, payload }, left: FINAL_PACKET_COPIES - 1 });
+    for (let i = 1; i < FINAL_PACKET_COPIES; i++) this.#queue(timestamp, false, payload);
   }
 
   #payload(event: number, end: boolean, duration: number): Uint8Array {
