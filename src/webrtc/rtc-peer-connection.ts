@@ -921,7 +921,9 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
       const codecs = negotiateCodecs(t.localCodecs, rm);
       const extensions = negotiateExtensions(DEFAULT_EXTENSIONS[t.kind], rm);
       const mid = lm.mid ?? t.mid ?? '';
-      t.sender.setNegotiated({ mid, codecs, extensions, layers: negotiatedSendLayers(lm, rm) });
+      const sendLayers = negotiatedSendLayers(lm, rm);
+      if (sendLayers.length === 0 && hasSend(localDir)) t.sender.keepFirstEncoding();
+      t.sender.setNegotiated({ mid, codecs, extensions, layers: sendLayers });
       const recvCodecs = negotiateCodecs(t.localCodecs, lm);
       const ssrcs = [...new Set(rm.ssrcs.map((x) => x.ssrc))];
       const fb = (type: string, parameter?: string): boolean => recvCodecs.some((c) => c.feedback.some((f) => f.type === type && f.parameter === parameter));

@@ -225,6 +225,17 @@ export class RTCRtpSender {
     }
   }
 
+  /**
+   * W3C §4.4.1.6 / RFC 8853 §5.3: the answer declined simulcast, only the first encoding
+   * remains (it keeps its rid, so media written for the other rids is still not sent).
+   */
+  keepFirstEncoding(): void {
+    if (this.#encodings.length < 2) return;
+    this.#encodings = [this.#encodings[0]];
+    for (const l of this.#layers) l.attachTrack(null);
+    this.#layers.length = 0;
+  }
+
   /** The rid of the encoding this sender sends (simulcast), else undefined. */
   get rid(): string | undefined {
     return this.#encodings[0]?.rid;

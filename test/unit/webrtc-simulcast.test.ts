@@ -122,6 +122,7 @@ describe('simulcast negotiation', () => {
     await a.setRemoteDescription({ type: 'answer', sdp: declined });
     const sender = a.getSenders()[0];
     expect(sender.layerSenders).toEqual([]);
+    expect(sender.getParameters().encodings.map((e) => e.rid)).toEqual(['a']);
     expect(negotiatedSendLayers(parse(a.localDescription?.sdp ?? '').media[0], parse(declined).media[0])).toEqual([]);
     a.close();
     b.close();
