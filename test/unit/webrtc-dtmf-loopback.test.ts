@@ -96,4 +96,53 @@ describe('DTMF omnirtc ↔ omnirtc over loopback UDP', () => {
       b.close();
     }
   });
+
+  it('carries DTMF through a forwarding peer (a remote track handed to addTrack, as a SIP/SFU bridge does)', async () => {
+    const [a, b] = trickledPair();
+    const [b2, c] = trickledPair();
+    const timers: ReturnType<typeof setInterval>[] = [];
+    try {
+      const audio = new MediaStreamTrack({ kind: 'audio' });
+      const sender = a.addTrack(audio);
+      const atB = new Promise<RTCRtpReceiver>((resolve) => {
+        b.ontrack = (e) => resolve(e.receiver);
+      });
+      await negotiate(a, b);
+      const fromA = await atB;
+      // b forwards a's audio (and with it a's telephone-events) to c.
+      b2.addTrack(fromA.track);
+      const atC = new Promise<RTCRtpReceiver>((resolve) => {
+        c.ontrack = (e) => resolve(e.receiver);
+      });
+      await negotiate(b2, c);
+      await Promise.all([waitFor(a, 'connected'), waitFor(b, 'connected'), waitFor(b2, 'connected'), waitFor(c, 'connected')]);
+      const rx = await atC;
+      let seq = 0;
+      let ts = 0;
+      timers.push(
+        setInterval(() => {
+          audio.writeRtp(opusLikeRtp(seq++, ts));
+          ts += 960;
+        }, 20),
+      );
+      const got: DtmfEvent[] = [];
+      const two = new Promise<void>((resolve) => {
+        rx.addEventListener('dtmf', (e) => {
+          got.push(e as DtmfEvent);
+          if (got.length === 2) resolve();
+        });
+      });
+      for (let i = 0; i < 200 && rx.sources.size === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      sender.dtmf?.insertDTMF('*7', 60, 40);
+      await two;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(got.map((e) => [e.tone, e.duration])).toEqual([
+        ['*', 60],
+        ['7', 60],
+      ]);
+    } finally {
+      for (const t of timers) clearInterval(t);
+      for (const pc of [a, b, b2, c]) pc.close();
+    }
+  });
 });
