@@ -20,6 +20,12 @@ import { gathered, runPeerScript } from './peer-harness';
 // answer (no a=simulcast), so only the first encoding is sent (RFC 8853 §5.3) and decoded.
 const role = (['omnirtc-offers', 'sfu', 'omnirtc-sends'] as const).find((r) => r === process.argv[2]) ?? 'chrome-offers';
 const RIDS = ['q', 'h', 'f'];
+// Optional random UDP loss inside this namespace (DESIGN.md "Loss between namespaces"), e.g.
+// 0.05: NACK and RTX (repaired-rid, RFC 8852 §3.2) have to repair each layer.
+const loss = Number(process.argv[3] ?? 0);
+if (loss > 0) {
+  execFileSync('iptables', ['-A', 'INPUT', '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', String(loss), '-j', 'DROP']);
+}
 
 function until(cond: () => boolean, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
@@ -296,6 +302,13 @@ async function main(): Promise<void> {
     event.receiver.requestKeyFrame(target);
     await until(() => counts[target].keyFrames > before, 10000, `a key frame on layer ${target} after requestKeyFrame('${target}')`);
     result.keyFrameLayer = target;
+    if (loss > 0) {
+      // Under loss: go on until some layer's gap was NACKed and repaired by RTX (bounded).
+      const repaired = async (): Promise<boolean> =>
+        [...(await pc.getStats()).values()].some((s) => s.type === 'inbound-rtp' && Number(s.nackCount) > 0 && Number(s.retransmittedPacketsReceived) > 0);
+      const end = Date.now() + 15000;
+      while (!(await repaired()) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    }
     await new Promise((r) => setTimeout(r, 500));
     const chromeStats = await page.evaluate(async () => {
       const w = window as unknown as { pc: RTCPeerConnection };
@@ -309,7 +322,7 @@ async function main(): Promise<void> {
     // Frames read by the program so far, then omnirtc's counters (which include them; media keeps flowing).
     result.layers = structuredClone(counts);
     const inbound = [...(await pc.getStats()).values()].filter((s) => s.type === 'inbound-rtp');
-    result.inbound = inbound.map((s) => ({ rid: s.rid, ssrc: s.ssrc, packetsReceived: s.packetsReceived, framesReceived: s.framesReceived, pliCount: s.pliCount }));
+    result.inbound = inbound.map((s) => ({ rid: s.rid, ssrc: s.ssrc, packetsReceived: s.packetsReceived, framesReceived: s.framesReceived, pliCount: s.pliCount, nackCount: s.nackCount, retransmittedPacketsReceived: s.retransmittedPacketsReceived, packetsLost: s.packetsLost }));
     result.ridRouting = event.receiver.ridRouting;
     if (role === 'sfu') result.sfu = await forwardToViewer(page, layers);
   } finally {

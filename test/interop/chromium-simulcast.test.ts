@@ -21,7 +21,7 @@ interface SimulcastResult {
   layers: Record<string, LayerCounts>;
   keyFrameLayer: string;
   chrome: Record<string, { pliCount: number; frameWidth: number; framesSent: number }>;
-  inbound: { rid: string; ssrc: number; packetsReceived: number; framesReceived: number; pliCount: number }[];
+  inbound: { rid: string; ssrc: number; packetsReceived: number; framesReceived: number; pliCount: number; nackCount: number; retransmittedPacketsReceived: number }[];
   ridRouting: { learned: number; unknownRid: number; unroutable: number };
 }
 
@@ -65,6 +65,19 @@ describe('Chromium interop: simulcast', () => {
     expect(r.offerSimulcast).toBe(true);
     expect(r.answerSimulcast).toEqual(['a=rid:q recv', 'a=rid:h recv', 'a=rid:f recv', 'a=simulcast:recv q;h;f']);
     checkLayers(r);
+  });
+
+  it('under 5 % UDP loss: each layer NACKs its own SSRC and RTX (routed by repaired-rid) repairs it', async () => {
+    const r = (await spawnInNamespace('chromium-simulcast.run.ts', ['chrome-offers', '0.05'], 80000)) as SimulcastResult;
+    expect(r.error).toBeUndefined();
+    expect(r.connected).toBe(true);
+    const live = r.layerRids.filter((rid) => r.layers[rid].frames >= 10);
+    expect(live.length).toBeGreaterThanOrEqual(2);
+    const nacked = r.inbound.filter((s) => s.nackCount > 0);
+    expect(nacked.length).toBeGreaterThanOrEqual(1);
+    // Retransmissions come back on the layer that asked (RTX SSRC → rid via repaired-rid).
+    for (const s of nacked) expect(s.retransmittedPacketsReceived).toBeGreaterThan(0);
+    expect(r.ridRouting.unknownRid).toBe(0);
   });
 
   it('an SFU: omnirtc forwards one layer to a second Chromium connection and switches layers with replaceTrack; Chromium decodes each size', async () => {
