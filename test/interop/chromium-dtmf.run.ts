@@ -7,6 +7,7 @@
 //   with a Goertzel filter bank; it also reports its inbound-rtp audio stats.
 // Prints one JSON line with the results.
 import { MediaStream, MediaStreamTrack, type DtmfEvent, RTCPeerConnection as OmniPeerConnection, type RTCDTMFToneChangeEvent, type RTCRtpTransceiver } from '../../src/index';
+import { DTMF_DETECTOR_JS } from './chromium-dtmf-detector';
 import { chromeAnswer, chromeApplyAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
 import { gathered, runPeerScript, within } from './peer-harness';
 
@@ -41,55 +42,21 @@ window.sendTones = function (tones) {
   window.canInsert = dtmf.canInsertDTMF;
   dtmf.insertDTMF(tones, 120, 80);
 };
-// DTMF frequencies (ITU-T Q.23): rows 697..941 Hz, columns 1209..1633 Hz.
-var ROWS = [697, 770, 852, 941], COLS = [1209, 1336, 1477, 1633];
-var KEYS = ['123A', '456B', '789C', '*0#D'];
-function goertzel(x, f, sr) {
-  var c = 2 * Math.cos(2 * Math.PI * f / sr), s1 = 0, s2 = 0;
-  for (var i = 0; i < x.length; i++) { var s0 = x[i] + c * s1 - s2; s2 = s1; s1 = s0; }
-  var p = s1 * s1 + s2 * s2 - c * s1 * s2;
-  return 2 * Math.sqrt(Math.max(p, 0)) / x.length; // amplitude of the component
-}
-function classify(x, sr) {
-  var energy = 0;
-  for (var i = 0; i < x.length; i++) energy += x[i] * x[i];
-  energy /= x.length;
-  if (energy < 1e-6) return null;
-  var r = ROWS.map(function (f) { return goertzel(x, f, sr); });
-  var c = COLS.map(function (f) { return goertzel(x, f, sr); });
-  function best(a) { var i = 0; for (var j = 1; j < a.length; j++) if (a[j] > a[i]) i = j; var rest = a.filter(function (_, k) { return k !== i; }); return { i: i, v: a[i], next: Math.max.apply(null, rest) }; }
-  var br = best(r), bc = best(c);
-  // Both tones present, dominant in their group, and carrying most of the signal's power.
-  if (br.v < 4 * br.next || bc.v < 4 * bc.next) return null;
-  if ((br.v * br.v + bc.v * bc.v) / 2 < 0.5 * energy) return null;
-  return KEYS[br.i][bc.i];
-}
 window.startDetector = async function (track) {
   if (typeof MediaStreamTrackProcessor === 'undefined') { window.detectorState = 'no MediaStreamTrackProcessor'; return; }
   window.detectorState = 'running';
   var reader = new MediaStreamTrackProcessor({ track: track }).readable.getReader();
-  // Chromium plays events out while our audio keeps coming: a tone may be broken by a block or
-  // two. A digit counts after two 20 ms blocks in a row, and again only after another digit
-  // or three blocks (60 ms) without it.
-  var block = null, filled = 0, last = null, run = 0, lastReported = null, sinceReported = 0;
+  var detector = createDtmfDetector();
+  window.detected = detector.detected;
   for (;;) {
     var r = await reader.read();
     if (r.done) break;
-    var frame = r.value, n = frame.numberOfFrames, sr = frame.sampleRate;
-    var data = new Float32Array(n);
+    var frame = r.value;
+    var data = new Float32Array(frame.numberOfFrames);
     frame.copyTo(data, { planeIndex: 0, format: 'f32-planar' });
+    var sr = frame.sampleRate;
     frame.close();
-    if (!block) block = new Float32Array(Math.round(sr * 0.02));
-    for (var i = 0; i < n; i++) {
-      block[filled++] = data[i];
-      if (filled === block.length) {
-        filled = 0;
-        var key = classify(block, sr);
-        if (key === last) run++; else { last = key; run = 1; }
-        if (key === lastReported) sinceReported = 0; else sinceReported++;
-        if (key && run >= 2 && (key !== lastReported || sinceReported >= 3)) { lastReported = key; sinceReported = 0; window.detected.push(key); }
-      }
-    }
+    detector.push(data, sr);
   }
 };
 window.pc.ontrack = function (e) {
@@ -99,7 +66,7 @@ window.pc.ontrack = function (e) {
   el.play().catch(function () {});
   window.startDetector(e.track);
 };
-${PAGE_SIGNALLING}`;
+${PAGE_SIGNALLING}${DTMF_DETECTOR_JS}`;
 
 /** An Opus packet of 20 ms of silence (RFC 6716 §3.1: TOC 0xF8 = CELT FB 20 ms, one frame). */
 const OPUS_SILENCE = new Uint8Array([0xf8, 0xff, 0xfe]);
