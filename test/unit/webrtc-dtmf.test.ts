@@ -11,6 +11,8 @@ import { MediaStreamTrack } from '../../src/webrtc/media-stream-track';
 import type { RTCDTMFToneChangeEvent } from '../../src/webrtc/rtc-dtmf-sender';
 import { RTCRtpReceiver } from '../../src/webrtc/rtc-rtp-receiver';
 import { RTCRtpSender } from '../../src/webrtc/rtc-rtp-sender';
+import { RTCPeerConnection } from '../../src/webrtc/rtc-peer-connection';
+import { parse } from '../../src/sdp/index';
 
 const OPUS: CodecSpec = { payloadType: 111, name: 'opus', clockRate: 48000, channels: 2, feedback: [] };
 const PCMU: CodecSpec = { payloadType: 0, name: 'PCMU', clockRate: 8000, feedback: [] };
@@ -423,5 +425,34 @@ describe('received telephone-events', () => {
     expect(frames).toBe(0);
     expect(r.sources.get(77)?.received).toBe(4);
     expect(r.dtmfCounters.tones).toBe(1);
+  });
+});
+
+describe('telephone-event in negotiation', () => {
+  it('is offered at 48 and 8 kHz with fmtp 0-15, is in getCapabilities, and alone is no audio codec (the answer rejects it)', async () => {
+    const caps = RTCRtpSender.getCapabilities('audio')?.codecs ?? [];
+    expect(caps.filter((c) => c.mimeType === 'audio/telephone-event').map((c) => [c.clockRate, c.sdpFmtpLine])).toEqual([
+      [48000, '0-15'],
+      [8000, '0-15'],
+    ]);
+    const a = new RTCPeerConnection();
+    const b = new RTCPeerConnection();
+    try {
+      const t = a.addTransceiver('audio');
+      const offer = parse((await a.createOffer()).sdp ?? '').media[0];
+      expect(offer.rtpMaps.filter((m) => m.encodingName === 'telephone-event').map((m) => [m.payloadType, m.clockRate])).toEqual([
+        [110, 48000],
+        [126, 8000],
+      ]);
+      expect(offer.fmtps.filter((f) => f.payloadType === 110 || f.payloadType === 126).map((f) => f.parameters)).toEqual(['0-15', '0-15']);
+      t.setCodecPreferences(caps.filter((c) => c.mimeType === 'audio/telephone-event'));
+      await a.setLocalDescription();
+      await b.setRemoteDescription(a.localDescription ?? { type: 'offer', sdp: '' });
+      const answer = parse((await b.createAnswer()).sdp ?? '').media[0];
+      expect(answer.port).toBe(0);
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 });
