@@ -804,6 +804,9 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
         // rid), for a sender whose encodings the program did not choose and that never sent.
         const proposed = proposedSendEncodings(m);
         if (proposed && t.sender.encodings.length === 1 && t.sender.encodings[0].rid === undefined && !hasEverSent(t)) t.sender.setInitialEncodings(proposed);
+        // An offer sending simulcast: the layer tracks exist by the 'track' event (RTCRtpReceiver.getLayers).
+        const offeredLayers = hasRecv(t.direction as Direction) ? answerReceiveSimulcast(m) : undefined;
+        if (offeredLayers) t.receiver.proposeLayers(offeredLayers.rids.map((r) => r.id));
         this.#processRemoteTrack(t, m, trackEvents, removed);
       });
       this.#pendingRemote = desc;

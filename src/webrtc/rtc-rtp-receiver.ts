@@ -14,7 +14,7 @@ import { DtmfEvent, type ReceivedTone, type TelephoneEventCounters, TelephoneEve
 import { EventTargetWithHandlers } from './event-handlers.js';
 import { RidRouter } from './rid-router.js';
 import { EXT } from './capabilities.js';
-import type { SimulcastLayer } from './simulcast.js';
+import { MAX_SIMULCAST_LAYERS, type SimulcastLayer } from './simulcast.js';
 
 export interface NegotiatedReceive {
   mid: string;
@@ -165,7 +165,8 @@ export class RTCRtpReceiver extends EventTargetWithHandlers {
   /**
    * omnirtc: one remote track per simulcast layer, in the peer's a=simulcast order (`track`
    * is the first); each has `rid`, 'rtp' events, frames() and requestKeyFrame(). Just
-   * `[track]` without simulcast. Known once the offer/answer exchange completes.
+   * `[track]` without simulcast. The tracks exist when 'track' fires for a simulcast offer,
+   * and after the answer when we offered to receive simulcast.
    */
   getLayers(): MediaStreamTrack[] {
     return [this.track, ...[...this.#layers.values()].map((r) => r.track)];
@@ -249,6 +250,22 @@ export class RTCRtpReceiver extends EventTargetWithHandlers {
 
   #dispatchTone(t: ReceivedTone): void {
     this.dispatchEvent(new DtmfEvent('dtmf', t));
+  }
+
+  /**
+   * The layers a remote offer sends (before our answer is applied): their tracks exist when
+   * 'track' fires, so a program can take them all there; negotiation then binds them.
+   */
+  proposeLayers(rids: readonly string[]): void {
+    if (this.layerOf !== null || rids.length < 2) return;
+    this.track.rid = rids[0];
+    for (const rid of rids.slice(1, MAX_SIMULCAST_LAYERS)) {
+      if (this.#layers.has(rid)) continue;
+      const r = new RTCRtpReceiver(this.track.kind, this);
+      r.track.rid = rid;
+      r.statsProvider = this.statsProvider;
+      this.#layers.set(rid, r);
+    }
   }
 
   /** RFC 8853: one layer receiver per negotiated rid after the first; layers no longer negotiated end. */

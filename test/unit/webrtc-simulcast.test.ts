@@ -60,8 +60,11 @@ describe('simulcast negotiation', () => {
   it('answers a Chromium simulcast offer with recv rids, keeps paused streams paused, and makes one layer track per rid', async () => {
     const pc = new RTCPeerConnection({ certificates: [cert] });
     let event: RTCTrackEvent | undefined;
+    let atTrackEvent: (string | null)[] = [];
     pc.ontrack = (e) => {
       event = e;
+      // The layer tracks are there when 'track' fires, before the answer is applied.
+      atTrackEvent = e.receiver.getLayers().map((t) => t.rid);
     };
     await pc.setRemoteDescription({ type: 'offer', sdp: withSimulcastLine(CHROME_SIMULCAST, 'a=simulcast:send q;~h;f') });
     await pc.setLocalDescription();
@@ -70,6 +73,7 @@ describe('simulcast negotiation', () => {
     expect(pc.localDescription?.sdp).toContain('a=simulcast:recv q;~h;f');
     // RFC 8852: the rid and repaired-rid extensions are answered with the offer's ids.
     expect(answer.extMaps.filter((e) => e.uri === EXT.rid || e.uri === EXT.repairedRid).map((e) => e.id)).toEqual([10, 11]);
+    expect(atTrackEvent).toEqual(['q', 'h', 'f']);
     const layers = event?.receiver.getLayers() ?? [];
     expect(layers.map((t) => t.rid)).toEqual(['q', 'h', 'f']);
     expect(layers[0]).toBe(event?.track);
