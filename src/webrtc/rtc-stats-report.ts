@@ -214,6 +214,8 @@ export function buildStatsReport(src: StatsSources, filter?: { sender?: RTCRtpSe
             // omnirtc: packets whose payload type was not negotiated.
             unknownPayloadTypeDropped: c.unknownPayloadType,
             retransmittedPacketsReceived: c.rtxReceived,
+            // omnirtc: the section's rid routing (RFC 8852), on its first layer: SSRCs paired, unknown rids, unroutable packets.
+            ...(receiver.ridRouting ? { omnirtcRidRouting: { ...receiver.ridRouting } } : {}),
             remoteId: conn?.senderReport(ssrc) ? `RO-${ssrc}` : undefined,
           });
           const sr = conn?.senderReport(ssrc);

@@ -75,6 +75,8 @@ describe('simulcast between two omnirtc peers', () => {
       const inbound = [...(await b.getStats()).values()].filter((s) => s.type === 'inbound-rtp');
       expect(inbound.map((s) => s.rid).sort()).toEqual(['f', 'h', 'q']);
       expect(new Set(inbound.map((s) => s.ssrc)).size).toBe(3);
+      // The rid routing counters ride on the first layer's entry (one SSRC learned per layer).
+      expect(inbound.find((s) => s.rid === 'q')?.omnirtcRidRouting).toEqual({ learned: 3, unknownRid: 0, unroutable: 0 });
       for (const s of inbound) expect(s.framesReceived).toBe(3);
       expect(inbound.find((s) => s.rid === 'h')?.pliCount).toBe(before + 1);
       const outbound = [...(await a.getStats()).values()].filter((s) => s.type === 'outbound-rtp');

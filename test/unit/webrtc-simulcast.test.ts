@@ -199,6 +199,7 @@ describe('rid routing (RFC 8852)', () => {
     // An SSRC never named by a rid cannot be placed: dropped and counted.
     receiver.handleRtp(packet({ seq: 1, ssrc: 99 }), 30);
     expect(receiver.ridRouting?.unroutable).toBe(1);
+    expect(receiver.ridRouting).toEqual({ learned: 3, unknownRid: 0, unroutable: 1 });
     expect(receiver.counters.packetsDiscarded).toBe(1);
   });
 
