@@ -160,6 +160,10 @@ export class RTCRtpReceiver extends EventTargetWithHandlers {
     this.track = new MediaStreamTrack({ kind }, true);
     this.track.keyFrameRequester = () => this.requestKeyFrame();
     this.layerOf = layerOf;
+    // W3C §5.4 "stop sending and receiving" ends the receiver's track: its layers end with it.
+    if (layerOf === null) this.track.addEventListener('ended', () => {
+      for (const r of this.#layers.values()) r.track.end();
+    });
   }
 
   /**

@@ -277,7 +277,11 @@ export class RTCRtpSender {
     this.#paused = layers.find((l) => l.rid === this.rid)?.paused === true;
     this.#ridId = this.#simulcast ? n?.extensions.find((e) => e.uri === EXT.rid)?.id : undefined;
     this.#repairedRidId = this.#simulcast ? n?.extensions.find((e) => e.uri === EXT.repairedRid)?.id : undefined;
-    for (const l of this.#layers) l.setNegotiated(n);
+    for (const l of this.#layers) {
+      l.setNegotiated(n);
+      // An encoding the peer no longer takes stops at once (the connection only drives the others).
+      if (!this.#simulcast || !layers.some((x) => x.rid === l.rid)) l.setSendPath(null, false);
+    }
     this.#twccId = n?.extensions.find((e) => e.uri === EXT.transportCc)?.id;
     this.#absSendTimeId = n?.extensions.find((e) => e.uri === EXT.absSendTime)?.id;
   }
@@ -286,6 +290,8 @@ export class RTCRtpSender {
   setSendPath(path: RtpSendPath | null, sending: boolean): void {
     this.#sendPath = path;
     this.#sending = sending && path !== null;
+    // Stopping the transceiver's sender (or its direction) stops every simulcast encoding.
+    if (!this.#sending) for (const l of this.#layers) l.setSendPath(null, false);
   }
   get sending(): boolean {
     return this.#sending;

@@ -196,6 +196,11 @@ describe('rid routing (RFC 8852)', () => {
       { type: 'pli', mediaSsrc: 2 },
       { type: 'pli', mediaSsrc: 1 },
     ]);
+    // Ending the receiver's track (transceiver stopped) ends every layer.
+    const spare = new RTCRtpReceiver('video');
+    spare.setNegotiated({ mid: '1', codecs: [VP8], extensions: EXTENSIONS, ssrcs: [], nack: false, pli: true, fir: false, layers: [{ rid: 'a', paused: false }, { rid: 'b', paused: false }] });
+    spare.track.end();
+    expect(spare.getLayers().map((t) => t.readyState)).toEqual(['ended', 'ended']);
     // An SSRC never named by a rid cannot be placed: dropped and counted.
     receiver.handleRtp(packet({ seq: 1, ssrc: 99 }), 30);
     expect(receiver.ridRouting?.unroutable).toBe(1);
@@ -235,6 +240,11 @@ describe('rid routing (RFC 8852)', () => {
     // A frame for a rid that is not an encoding goes nowhere.
     track.writeFrame({ data: vp8Frame(false, 0, 0), timestamp: 3000 }, { rid: 'zz' });
     expect(wire).toHaveLength(4);
+    // Stopping the transceiver's sender stops every encoding.
+    sender.setSendPath(null, false);
+    track.writeFrame({ data: vp8Frame(false, 0, 0), timestamp: 6000 }, { rid: 'b' });
+    expect(wire).toHaveLength(4);
+    expect(b.sending).toBe(false);
   });
 
   it('fuzz: arbitrary rid / repaired-rid values and extension blocks never throw and only route to negotiated rids', () => {
