@@ -14,7 +14,7 @@ export const DTMF_UPDATE_INTERVAL_MS = 50;
 const FINAL_PACKET_COPIES = 3;
 /** W3C WebRTC §7.2 insertDTMF: ',' delays the next tone by 2 s. */
 export const DTMF_COMMA_DELAY_MS = 2000;
-/** RFC 4733 §2.3.4: power level in −dBm0 (10 is what telephone gear expects). */
+/** RFC 4733 §2.3.4: power level in −dBm0; −10 dBm0 is the level libwebrtc sends. */
 export const DTMF_VOLUME = 10;
 
 /** One telephone-event packet to send: RTP timestamp, marker and 4-byte payload. */
@@ -106,13 +106,6 @@ export class DtmfScheduler {
     if (tones === '' || this.#playoutAt !== undefined) return;
     // "Queue a task": it runs on the owner's next turn, not inside insertDTMF.
     this.#playoutAt = now;
-  }
-
-  /** Ends everything (sender stopped, connection closed): no more packets or events. */
-  stop(): void {
-    this.#playoutAt = undefined;
-    this.#toneBuffer = '';
-    this.#emissions.length = 0;
   }
 
   pollTimeout(): number | undefined {

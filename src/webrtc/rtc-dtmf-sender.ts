@@ -109,7 +109,23 @@ export class RTCDTMFSender extends EventTargetWithHandlers {
     const driver = this.#driver;
     const wasPlaying = this.#scheduler.playing;
     this.#scheduler.insert(driver ? driver.now() : 0, upper, d, g);
-    if (!wasPlaying && this.#scheduler.playing && !this.#running) driver?.wake();
+    if (!wasPlaying && this.#scheduler.playing && !this.#running) this.#wakeSoon();
+  }
+
+  #wakePending = false;
+
+  /**
+   * Has the connection re-read our deadline, from a microtask: insertDTMF may run inside the
+   * connection's own event loop (a 'dtmf' or 'track' listener answering tones), which must not
+   * be re-entered.
+   */
+  #wakeSoon(): void {
+    if (this.#wakePending) return;
+    this.#wakePending = true;
+    queueMicrotask(() => {
+      this.#wakePending = false;
+      this.#driver?.wake();
+    });
   }
 
   // ---- wiring used by the peer connection and the connection ----
@@ -122,7 +138,7 @@ export class RTCDTMFSender extends EventTargetWithHandlers {
   /** Set by the connection that carries this sender (null when it goes). */
   setDriver(driver: DtmfDriver | null): void {
     this.#driver = driver;
-    if (driver && this.#scheduler.playing) driver.wake();
+    if (driver && this.#scheduler.playing) this.#wakeSoon();
   }
 
   pollTimeout(): number | undefined {

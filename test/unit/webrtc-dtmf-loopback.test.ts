@@ -145,4 +145,48 @@ describe('DTMF omnirtc ↔ omnirtc over loopback UDP', () => {
       for (const pc of [a, b, b2, c]) pc.close();
     }
   });
+
+  it("answers tones from a 'dtmf' listener (an IVR echoing digits): insertDTMF inside the connection's event loop", async () => {
+    const [a, b] = trickledPair();
+    const timers: ReturnType<typeof setInterval>[] = [];
+    try {
+      const audioA = new MediaStreamTrack({ kind: 'audio' });
+      const audioB = new MediaStreamTrack({ kind: 'audio' });
+      const senderA = a.addTrack(audioA);
+      await a.setLocalDescription();
+      await b.setRemoteDescription(a.localDescription ?? { type: 'offer', sdp: '' });
+      const tb = b.getTransceivers()[0];
+      await tb.sender.replaceTrack(audioB);
+      tb.direction = 'sendrecv';
+      await b.setLocalDescription();
+      await a.setRemoteDescription(b.localDescription ?? { type: 'answer', sdp: '' });
+      await Promise.all([waitFor(a, 'connected'), waitFor(b, 'connected')]);
+      let seq = 0;
+      let ts = 0;
+      timers.push(
+        setInterval(() => {
+          audioA.writeRtp(opusLikeRtp(seq, ts));
+          audioB.writeRtp(opusLikeRtp(seq++, ts));
+          ts += 960;
+        }, 20),
+      );
+      // b echoes every digit it hears, from inside the 'dtmf' event.
+      tb.receiver.addEventListener('dtmf', (e) => tb.sender.dtmf?.insertDTMF(`${tb.sender.dtmf.toneBuffer}${(e as DtmfEvent).tone}`, 60, 40));
+      const echoed: string[] = [];
+      const both = new Promise<void>((resolve) => {
+        a.getTransceivers()[0].receiver.addEventListener('dtmf', (e) => {
+          echoed.push((e as DtmfEvent).tone);
+          if (echoed.length === 2) resolve();
+        });
+      });
+      for (let i = 0; i < 200 && tb.receiver.sources.size === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      senderA.dtmf?.insertDTMF('42', 60, 40);
+      await both;
+      expect(echoed).toEqual(['4', '2']);
+    } finally {
+      for (const t of timers) clearInterval(t);
+      a.close();
+      b.close();
+    }
+  });
 });

@@ -91,9 +91,12 @@ describe('RFC 4733 telephone-event payload', () => {
 });
 
 describe('RTCDTMFSender on an RTCRtpSender (virtual time)', () => {
-  it('sends a tone as RFC 4733 §2.5 packets: M on the first, one timestamp, growing duration, the E report three times', () => {
+  it('sends a tone as RFC 4733 §2.5 packets: M on the first, one timestamp, growing duration, the E report three times', async () => {
     const s = audioSender([OPUS, TE48]);
     s.dtmf.insertDTMF('1', 100, 70);
+    // The connection is asked to re-read the deadline from a microtask (never re-entered).
+    expect(s.wakes()).toBe(0);
+    await Promise.resolve();
     expect(s.wakes()).toBe(1);
     // "Queue a task": nothing happens inside insertDTMF.
     expect(s.wire).toHaveLength(0);
@@ -293,12 +296,14 @@ describe('W3C WebRTC §7.2 insertDTMF', () => {
     ]);
   });
 
-  it('replaces the pending tones: a second call takes effect at the next tone, "" cancels', () => {
+  it('replaces the pending tones: a second call takes effect at the next tone, "" cancels', async () => {
     const s = audioSender([OPUS, TE48]);
     s.dtmf.insertDTMF('123', 100, 100);
+    await Promise.resolve();
     s.runUntil(1000);
     expect(s.dtmf.toneBuffer).toBe('23');
     s.dtmf.insertDTMF('9');
+    await Promise.resolve();
     // No second playout task: the pending one plays the new buffer.
     expect(s.wakes()).toBe(1);
     s.runUntil(1300);
