@@ -216,6 +216,8 @@ export function buildStatsReport(src: StatsSources, filter?: { sender?: RTCRtpSe
             retransmittedPacketsReceived: c.rtxReceived,
             // omnirtc: the section's rid routing (RFC 8852), on its first layer: SSRCs paired, unknown rids, unroutable packets.
             ...(receiver.ridRouting ? { omnirtcRidRouting: { ...receiver.ridRouting } } : {}),
+            // omnirtc: received RFC 4733 telephone-events (tones, end copies folded, malformed dropped).
+            ...(receiver.dtmfCounters.packets > 0 ? { omnirtcTelephoneEvents: { ...receiver.dtmfCounters } } : {}),
             remoteId: conn?.senderReport(ssrc) ? `RO-${ssrc}` : undefined,
           });
           const sr = conn?.senderReport(ssrc);

@@ -90,6 +90,7 @@ describe('DTMF omnirtc ↔ omnirtc over loopback UDP', () => {
       const inbound = [...(await b.getStats()).values()].find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
       expect(inbound?.packetsLost).toBe(0);
       expect(inbound?.ssrc).toBe(sender.ssrc);
+      expect(inbound?.omnirtcTelephoneEvents).toMatchObject({ tones: 4, malformed: 0 });
     } finally {
       for (const t of timers) clearInterval(t);
       a.close();
