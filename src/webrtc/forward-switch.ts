@@ -39,6 +39,29 @@ function vp8Descriptor(p: Uint8Array, at: number): Vp8Descriptor | undefined {
   return { pictureIdAt, longPictureId, tl0PicIdxAt, keyFrameStart };
 }
 
+/**
+ * Whether an H.264 RTP payload (RFC 6184 §5.6–5.8) starts a key frame: an IDR slice or an SPS
+ * as a single NAL unit, inside a STAP-A, or as the start of an FU-A.
+ */
+function h264KeyFrameStart(p: Uint8Array, at: number): boolean {
+  if (at >= p.length) return false;
+  const type = p[at] & 0x1f;
+  if (type === 5 || type === 7) return true;
+  if (type === 28) return at + 1 < p.length && (p[at + 1] & 0x80) !== 0 && (p[at + 1] & 0x1f) === 5;
+  if (type !== 24) return false;
+  // STAP-A: 16-bit size, then the NAL unit, repeated (bounded by the payload).
+  for (let o = at + 1; o + 2 < p.length; ) {
+    const size = (p[o] << 8) | p[o + 1];
+    const nal = p[o + 2] & 0x1f;
+    if (nal === 5 || nal === 7) return true;
+    o += 2 + size;
+  }
+  return false;
+}
+
+/** The codecs whose key frames the switch recognises; others switch at once. */
+export type SwitchCodec = 'vp8' | 'h264' | 'other';
+
 export class ForwardSwitch {
   #switched = false;
   #waitingForKeyFrame = false;
@@ -61,15 +84,15 @@ export class ForwardSwitch {
 
   /**
    * Rewrites one outgoing packet in place (timestamp, VP8 picture numbers) or returns false
-   * when it must not be sent (a new source's packets before its key frame). `vp8Payload` is
-   * the payload offset for VP8 packets, -1 for other codecs (which only get the timestamp).
+   * when it must not be sent (a new source's packets before its key frame). `payloadAt` is
+   * the RTP payload offset; codecs other than VP8 and H.264 only get the timestamp.
    */
-  apply(out: Uint8Array, vp8Payload: number, clockRate: number, now: number | undefined): boolean {
+  apply(out: Uint8Array, codec: SwitchCodec, payloadAt: number, clockRate: number, now: number | undefined): boolean {
     const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-    const d = vp8Payload >= 0 ? vp8Descriptor(out, vp8Payload) : undefined;
+    const d = codec === 'vp8' && payloadAt >= 0 ? vp8Descriptor(out, payloadAt) : undefined;
     if (this.#waitingForKeyFrame) {
-      // Only VP8 key frames are recognised here; other codecs switch at once.
-      if (vp8Payload >= 0 && !d?.keyFrameStart) {
+      const keyStart = codec === 'vp8' ? d?.keyFrameStart === true : codec === 'h264' ? payloadAt >= 0 && h264KeyFrameStart(out, payloadAt) : true;
+      if (!keyStart) {
         this.dropped++;
         return false;
       }

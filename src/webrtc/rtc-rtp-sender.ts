@@ -371,7 +371,8 @@ export class RTCRtpSender {
       this.stats.packetsDropped++;
       return;
     }
-    if (!this.#continuity.apply(out, codec.name.toLowerCase() === 'vp8' ? rtpPayloadOffset(out) : -1, codec.clockRate, this.#sendPath.now?.())) {
+    const name = codec.name.toLowerCase();
+    if (!this.#continuity.apply(out, name === 'vp8' || name === 'h264' ? name : 'other', rtpPayloadOffset(out), codec.clockRate, this.#sendPath.now?.())) {
       this.#seq = (this.#seq - 1) & 0xffff; // held back, not sent: no gap in our sequence
       return;
     }
