@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { ForwardSwitch } from '../../src/webrtc/forward-switch';
 
 // An outgoing stream whose forwarded source changes (SFU layer switch): packets of the new
@@ -81,5 +82,25 @@ describe('ForwardSwitch (SFU layer switch continuity)', () => {
     const truncated = new Uint8Array(14);
     truncated[12] = 0x90; // X set, nothing after
     expect(s.apply(truncated, 'vp8', 12, 90000, 40)).toBe(false);
+  });
+
+  it('fuzz: arbitrary packets across switches never throw, keep their length, and only the gate drops', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ bytes: fc.uint8Array({ minLength: 12, maxLength: 40 }), codec: fc.constantFrom('vp8' as const, 'h264' as const, 'other' as const), at: fc.integer({ min: 0, max: 45 }), switchBefore: fc.boolean() }), { maxLength: 40 }),
+        (packets) => {
+          const s = new ForwardSwitch();
+          let held = 0;
+          for (const [i, p] of packets.entries()) {
+            if (p.switchBefore) s.sourceChanged();
+            const copy = p.bytes.slice();
+            if (!s.apply(copy, p.codec, p.at, 90000, i * 10)) held++;
+            if (copy.length !== p.bytes.length) return false;
+          }
+          return held === s.dropped;
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
