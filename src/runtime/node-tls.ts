@@ -1,15 +1,17 @@
 // TLS client connections through node:tls, for the Node adapter and the Bun adapter (Bun
 // implements node:tls). Used for TURN over TLS (turns:, RFC 7065; RFC 8656 §3.1).
-import { type TLSSocket, checkServerIdentity, connect, rootCertificates } from 'node:tls';
+import type { Socket } from 'node:net';
+import { checkServerIdentity, connect, rootCertificates } from 'node:tls';
 import { type TransportAddress, ipFamily } from '../stun/address.js';
 import type { TcpConnection, TcpConnectOptions, TlsClientOptions } from './udp.js';
 
 /** A server that accepts TCP but never finishes the handshake must not hold gathering up. */
 export const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
-class NodeTlsConnection implements TcpConnection {
+/** A TCP or TLS stream (TLSSocket is a net.Socket) behind the adapters' TcpConnection. */
+export class NodeStreamConnection implements TcpConnection {
   constructor(
-    private readonly sock: TLSSocket,
+    private readonly sock: Socket,
     readonly localAddress: TransportAddress,
     readonly remoteAddress: TransportAddress,
   ) {}
@@ -65,7 +67,7 @@ export function connectNodeTls(opts: TcpConnectOptions & { tls: TlsClientOptions
       sock.on('data', (d: Uint8Array) => opts.onData(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)));
       sock.on('close', () => opts.onClose?.());
       resolve(
-        new NodeTlsConnection(
+        new NodeStreamConnection(
           sock,
           { address: sock.localAddress ?? opts.address, port: sock.localPort ?? 0, family },
           { address: opts.address, port: opts.port, family },

@@ -1,10 +1,10 @@
 // omnirtc/node — the Node.js network adapter: node:dgram for UDP, node:net for TURN over TCP,
 // node:tls for TURN over TLS.
 import { type Socket as DgramSocket, createSocket } from 'node:dgram';
-import { type Socket as NetSocket, connect } from 'node:net';
+import { connect } from 'node:net';
 import { lookup } from 'node:dns/promises';
 import { networkInterfaces } from 'node:os';
-import { connectNodeTls } from './node-tls.js';
+import { NodeStreamConnection, connectNodeTls } from './node-tls.js';
 import { type TransportAddress, ipFamily } from '../stun/address.js';
 import type { NetworkAdapter, TcpConnection, TcpConnectOptions, UdpBindOptions, UdpSocket } from './udp.js';
 
@@ -38,27 +38,6 @@ class NodeUdpSocket implements UdpSocket {
       } catch {
         resolve();
       }
-    });
-  }
-}
-
-class NodeTcpConnection implements TcpConnection {
-  constructor(
-    private readonly sock: NetSocket,
-    readonly localAddress: TransportAddress,
-    readonly remoteAddress: TransportAddress,
-  ) {}
-
-  write(bytes: Uint8Array): void {
-    if (!this.sock.destroyed) this.sock.write(bytes);
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.sock.destroyed) return resolve();
-      this.sock.once('close', () => resolve());
-      this.sock.end();
-      this.sock.destroySoon?.();
     });
   }
 }
@@ -116,7 +95,7 @@ export const nodeAdapter: NetworkAdapter = {
         sock.on('data', (d) => opts.onData(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)));
         sock.on('close', () => opts.onClose?.());
         resolve(
-          new NodeTcpConnection(
+          new NodeStreamConnection(
             sock,
             { address: sock.localAddress ?? opts.address, port: sock.localPort ?? 0, family: fam },
             { address: opts.address, port: opts.port, family: fam },
