@@ -11,25 +11,12 @@ import type { Page } from 'playwright-core';
 import { RTCPeerConnection as OmniPeerConnection, type RTCDataChannel, type RTCDataChannelInit } from '../../src/index';
 import { BULK_BYTES, bulkChunk, type ChannelInfo, DC_PAGE_SCRIPT, MANY_CHANNELS, SEED_FROM_CHROME, SEED_FROM_OMNI, SEQ_COUNT, SMALL_COUNT, seqMessage } from './chromium-dc-page';
 import { chromeAnswer, chromeApplyAnswer, openChromium } from './chromium-harness';
-import { gathered, runPeerScript, within } from './peer-harness';
+import { gathered, runPeerScript, until, within } from './peer-harness';
 
 const role = process.argv[2] === 'chrome-offers' ? 'chrome-offers' : 'omnirtc-offers';
 /** Which side creates the channels of each scenario. */
 const opener: 'omni' | 'chrome' = process.argv[3] === 'omni' || process.argv[3] === 'chrome' ? process.argv[3] : role === 'omnirtc-offers' ? 'omni' : 'chrome';
 
-function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  return within(
-    new Promise<void>((resolve) => {
-      const poll = (): void => {
-        if (cond()) resolve();
-        else setTimeout(poll, 5);
-      };
-      poll();
-    }),
-    ms,
-    what,
-  );
-}
 
 /** An omnirtc channel and everything it received, collected from its first task on. */
 interface Tracked {

@@ -9,7 +9,7 @@
 import { MediaStream, MediaStreamTrack, type DtmfEvent, RTCPeerConnection as OmniPeerConnection, type RTCDTMFToneChangeEvent, type RTCRtpTransceiver } from '../../src/index';
 import { DTMF_DETECTOR_JS } from './chromium-dtmf-detector';
 import { chromeAnswer, chromeApplyAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
-import { gathered, runPeerScript, within } from './peer-harness';
+import { gathered, runPeerScript, until } from './peer-harness';
 
 const CHROME_TONES = '123#';
 const OMNI_TONES = '9*0D';
@@ -71,19 +71,6 @@ ${PAGE_SIGNALLING}${DTMF_DETECTOR_JS}`;
 /** An Opus packet of 20 ms of silence (RFC 6716 §3.1: TOC 0xF8 = CELT FB 20 ms, one frame). */
 const OPUS_SILENCE = new Uint8Array([0xf8, 0xff, 0xfe]);
 
-function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  return within(
-    new Promise<void>((resolve) => {
-      const poll = (): void => {
-        if (cond()) resolve();
-        else setTimeout(poll, 50);
-      };
-      poll();
-    }),
-    ms,
-    what,
-  );
-}
 
 async function main(): Promise<void> {
   const chrome = await openChromium();

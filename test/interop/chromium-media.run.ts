@@ -1,9 +1,8 @@
 // Chromium ↔ omnirtc media, run inside a lo-only namespace by chromium-media.test.ts.
 // argv[2]: 'chrome-offers' | 'omnirtc-offers'. Prints one JSON line with the results.
-import { execFileSync } from 'node:child_process';
 import { MediaStream, RTCPeerConnection as OmniPeerConnection, RTCRtpReceiver, type RTCTrackEvent } from '../../src/index';
 import { chromeApplyAnswer, openChromium } from './chromium-harness';
-import { gathered, runPeerScript } from './peer-harness';
+import { dropUdpRandomly, gathered, runPeerScript, until } from './peer-harness';
 
 const role = process.argv[2] === 'omnirtc-offers' ? 'omnirtc-offers' : 'chrome-offers';
 // omnirtc-offers only: the video codec omnirtc asks for (setCodecPreferences).
@@ -11,21 +10,8 @@ const videoCodec = (process.argv[3] ?? 'vp8').toLowerCase();
 // Optional random UDP loss inside this namespace (DESIGN.md "Loss between namespaces"),
 // e.g. 0.05: both directions lose packets, NACK/RTX and PLI have to repair them.
 const loss = Number(process.argv[4] ?? 0);
-if (loss > 0) {
-  execFileSync('iptables', ['-A', 'INPUT', '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', String(loss), '-j', 'DROP']);
-}
+dropUdpRandomly(loss);
 
-function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      if (cond()) resolve();
-      else if (Date.now() > end) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 50);
-    };
-    poll();
-  });
-}
 
 async function main(): Promise<void> {
   const chrome = await openChromium();

@@ -12,7 +12,7 @@ import type { RTCRtpCodec } from '../../src/webrtc/capabilities';
 import type { MediaStreamTrack } from '../../src/webrtc/media-stream-track';
 import { vp8KeyFrameSize } from '../unit/webrtc-simulcast-helpers';
 import { chromeApplyAnswer, openChromium } from './chromium-harness';
-import { gathered, runPeerScript } from './peer-harness';
+import { dropUdpRandomly, gathered, runPeerScript, until } from './peer-harness';
 
 // 'sfu': as 'chrome-offers', then omnirtc forwards one layer to a second Chromium peer
 // connection (the viewer) and switches layers with replaceTrack; the viewer decodes each.
@@ -23,21 +23,8 @@ const RIDS = ['q', 'h', 'f'];
 // Optional random UDP loss inside this namespace (DESIGN.md "Loss between namespaces"), e.g.
 // 0.05: NACK and RTX (repaired-rid, RFC 8852 §3.2) have to repair each layer.
 const loss = Number(process.argv[3] ?? 0);
-if (loss > 0) {
-  execFileSync('iptables', ['-A', 'INPUT', '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', String(loss), '-j', 'DROP']);
-}
+dropUdpRandomly(loss);
 
-function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      if (cond()) resolve();
-      else if (Date.now() > end) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 50);
-    };
-    poll();
-  });
-}
 
 interface LayerCounts {
   rtp: number;

@@ -1,5 +1,6 @@
 // Shared set-up for the in-process peer runs (peer-*.run.ts): werift / @roamhq/wrtc peers on
 // 127.0.0.1, omnirtc answering a peer's media offer, and the one-JSON-line script contract.
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { MediaStream, MediaStreamTrack, type RTCPeerConnection as OmniPeerConnection, RTCRtpSender, type RTCRtpTransceiver } from '../../src/index';
 
@@ -9,6 +10,29 @@ const require = createRequire(import.meta.url);
 export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves once `cond()` holds, polling every `pollMs`; rejects with `timed out: what` after `ms`. */
+export function until(cond: () => boolean, ms: number, what: string, pollMs = 5): Promise<void> {
+  const end = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const poll = (): void => {
+      if (cond()) resolve();
+      else if (Date.now() > end) reject(new Error(`timed out: ${what}`));
+      else setTimeout(poll, pollMs);
+    };
+    poll();
+  });
+}
+
+/**
+ * Random UDP loss for everything in this network namespace (DESIGN.md "Loss between
+ * namespaces"): on lo every datagram passes INPUT once, so both directions lose `probability`.
+ * Only call it inside a namespace the test created.
+ */
+export function dropUdpRandomly(probability: number): void {
+  if (probability <= 0) return;
+  execFileSync('iptables', ['-A', 'INPUT', '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-j', 'DROP']);
 }
 
 /** werift's module (its types are not part of this project). */
