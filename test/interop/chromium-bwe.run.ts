@@ -4,27 +4,11 @@
 // framesDecoded. Argument: 'clean' (loopback as is) or a bit rate the test runner limited
 // `lo` to with tc tbf (then ffmpeg encodes noisy video at twice that rate). Run inside a
 // lo-only namespace by chromium-bwe.test.ts. Prints one JSON line.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MediaStream, MediaStreamTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpSender, type RTCBandwidthEstimateEvent } from '../../src/index';
-import { readIvf } from '../../src/rtp/index';
 import { chromeAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
-import { runPeerScript } from './peer-harness';
+import { ffmpegVp8Frames, runPeerScript } from './peer-harness';
 
 const SECONDS = 6;
-
-function encodeVp8(bitrate: number, noisy: boolean): Uint8Array[] {
-  const dir = mkdtempSync(join(tmpdir(), 'omnirtc-bwe-'));
-  const source = noisy ? 'testsrc2=size=640x360:rate=30,noise=alls=30:allf=t' : 'testsrc=size=640x360:rate=30';
-  try {
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', source, '-t', String(SECONDS), '-c:v', 'libvpx', '-b:v', String(bitrate), '-minrate', String(bitrate / 2), '-maxrate', String(bitrate * 1.5), '-g', '30', '-deadline', 'realtime', '-cpu-used', '8', join(dir, 'v.ivf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    return readIvf(new Uint8Array(readFileSync(join(dir, 'v.ivf')))).frames.map((f) => f.data);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const PAGE_SCRIPT = `
 window.pc = new RTCPeerConnection();
@@ -46,7 +30,13 @@ interface Sample {
 async function main(): Promise<void> {
   const mode = process.argv[2] ?? 'clean';
   const limit = mode === 'clean' ? undefined : Number(mode);
-  const frames = encodeVp8(limit === undefined ? 1_200_000 : 2 * limit, limit !== undefined);
+  const bitrate = limit === undefined ? 1_200_000 : 2 * limit;
+  const frames = ffmpegVp8Frames({
+    source: limit !== undefined ? 'testsrc2=size=640x360:rate=30,noise=alls=30:allf=t' : 'testsrc=size=640x360:rate=30',
+    seconds: SECONDS,
+    bitrate,
+    extra: ['-minrate', String(bitrate / 2), '-maxrate', String(bitrate * 1.5), '-cpu-used', '8'],
+  });
   const bytes = frames.reduce((s, f) => s + f.length, 0);
   const chrome = await openChromium();
   const pc = new OmniPeerConnection({ iceAddresses: ['127.0.0.1'] });

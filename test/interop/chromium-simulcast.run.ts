@@ -2,17 +2,12 @@
 // chromium-simulcast.test.ts. argv[2]: 'chrome-offers' (Chromium offers a=simulcast:send
 // with three rids from its fake 1280x720 camera, omnirtc answers recv) or 'omnirtc-offers'
 // (omnirtc offers a=simulcast:recv, Chromium answers and sends). Prints one JSON line.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MediaStreamTrack as OmniTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpReceiver, type RTCTrackEvent } from '../../src/index';
-import { readIvf } from '../../src/rtp/index';
 import type { RTCRtpCodec } from '../../src/webrtc/capabilities';
 import type { MediaStreamTrack } from '../../src/webrtc/media-stream-track';
 import { vp8KeyFrameSize } from '../unit/webrtc-simulcast-helpers';
 import { chromeApplyAnswer, openChromium } from './chromium-harness';
-import { dropUdpRandomly, gathered, runPeerScript, until } from './peer-harness';
+import { dropUdpRandomly, ffmpegVp8Frames, gathered, runPeerScript, until } from './peer-harness';
 
 // 'sfu': as 'chrome-offers', then omnirtc forwards one layer to a second Chromium peer
 // connection (the viewer) and switches layers with replaceTrack; the viewer decodes each.
@@ -124,21 +119,9 @@ async function forwardToViewer(page: import('playwright-core').Page, layers: Med
   }
 }
 
-/** VP8 frames from ffmpeg's test source at one size (3 s, 30 fps, a key frame every 30). */
-function encodeVp8(width: number, height: number): Uint8Array[] {
-  const dir = mkdtempSync(join(tmpdir(), 'omnirtc-simulcast-'));
-  try {
-    const out = join(dir, 'v.ivf');
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=30`, '-t', '3', '-c:v', 'libvpx', '-b:v', '300k', '-g', '30', '-deadline', 'realtime', out], { stdio: ['ignore', 'ignore', 'pipe'] });
-    return readIvf(new Uint8Array(readFileSync(out))).frames.map((f) => f.data);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** omnirtc offers simulcast send with two rids and writes both layers; Chromium's answer decides. */
 async function sendTwoLayers(page: import('playwright-core').Page, pc: OmniPeerConnection, result: Record<string, unknown>): Promise<void> {
-  const layers = { lo: encodeVp8(320, 180), hi: encodeVp8(640, 360) };
+  const layers = { lo: ffmpegVp8Frames({ source: 'testsrc=size=320x180:rate=30', seconds: 3, bitrate: 300_000 }), hi: ffmpegVp8Frames({ source: 'testsrc=size=640x360:rate=30', seconds: 3, bitrate: 300_000 }) };
   const track = new OmniTrack({ kind: 'video' });
   const t = pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: [{ rid: 'lo' }, { rid: 'hi' }] });
   t.setCodecPreferences(vp8Only());

@@ -2,26 +2,11 @@
 // every packet; Chromium decodes it and answers with transport-cc feedback, which omnirtc
 // turns into delivered/lost counts and availableOutgoingBitrate. Run inside a lo-only
 // namespace by chromium-twcc.test.ts. Prints one JSON line.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MediaStream, MediaStreamTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpSender } from '../../src/index';
-import { readIvf } from '../../src/rtp/index';
 import { chromeAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
-import { runPeerScript } from './peer-harness';
+import { ffmpegVp8Frames, runPeerScript } from './peer-harness';
 
 const SECONDS = 3;
-
-function encodeVp8(): Uint8Array[] {
-  const dir = mkdtempSync(join(tmpdir(), 'omnirtc-twcc-'));
-  try {
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30', '-t', String(SECONDS), '-c:v', 'libvpx', '-b:v', '400k', '-g', '30', '-deadline', 'realtime', join(dir, 'v.ivf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    return readIvf(new Uint8Array(readFileSync(join(dir, 'v.ivf')))).frames.map((f) => f.data);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const PAGE_SCRIPT = `
 window.pc = new RTCPeerConnection();
@@ -34,7 +19,7 @@ window.pc.addEventListener('track', function (e) {
 ${PAGE_SIGNALLING}`;
 
 async function main(): Promise<void> {
-  const frames = encodeVp8();
+  const frames = ffmpegVp8Frames({ seconds: SECONDS, bitrate: 400_000 });
   const chrome = await openChromium();
   const pc = new OmniPeerConnection({ iceAddresses: ['127.0.0.1'] });
   const result: Record<string, unknown> = { videoFrames: frames.length };

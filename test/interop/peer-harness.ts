@@ -1,7 +1,11 @@
 // Shared set-up for the in-process peer runs (peer-*.run.ts): werift / @roamhq/wrtc peers on
 // 127.0.0.1, omnirtc answering a peer's media offer, and the one-JSON-line script contract.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readIvf } from '../../src/rtp/index';
 import { MediaStream, MediaStreamTrack, type RTCPeerConnection as OmniPeerConnection, RTCRtpSender, type RTCRtpTransceiver } from '../../src/index';
 
 const require = createRequire(import.meta.url);
@@ -33,6 +37,23 @@ export function until(cond: () => boolean, ms: number, what: string, pollMs = 5)
 export function dropUdpRandomly(probability: number): void {
   if (probability <= 0) return;
   execFileSync('iptables', ['-A', 'INPUT', '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-j', 'DROP']);
+}
+
+/**
+ * VP8 frames (libvpx, realtime, a key frame every 30) of an ffmpeg lavfi `source`, read back
+ * from IVF. `extra` adds encoder options (rate control, speed).
+ */
+export function ffmpegVp8Frames(opts: { source?: string; seconds: number; bitrate: number; extra?: string[] }): Uint8Array[] {
+  const dir = mkdtempSync(join(tmpdir(), 'omnirtc-vp8-'));
+  try {
+    const out = join(dir, 'v.ivf');
+    const source = opts.source ?? 'testsrc=size=320x240:rate=30';
+    const encoder = ['-c:v', 'libvpx', '-b:v', String(opts.bitrate), '-g', '30', '-deadline', 'realtime', ...(opts.extra ?? [])];
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', source, '-t', String(opts.seconds), ...encoder, out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return readIvf(new Uint8Array(readFileSync(out))).frames.map((f) => f.data);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** werift's module (its types are not part of this project). */

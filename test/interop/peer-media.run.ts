@@ -3,25 +3,11 @@
 // Both sides send VP8: omnirtc ffmpeg frames with writeFrame(); werift raw RTP (packetised
 // by omnirtc/rtp), wrtc frames from its own encoder (nonstandard RTCVideoSource).
 // argv[2]: 'werift' | 'wrtc'. Prints one JSON line.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RTCPeerConnection as OmniPeerConnection, type RTCTrackEvent } from '../../src/index';
-import { createPacketizer, readIvf } from '../../src/rtp/index';
-import { type OfferingPeer, answerMediaOffer, offeringPeer, runPeerScript, weriftOffer, weriftPeerWithTrack, wrtcOffer, wrtcPeerWithSource } from './peer-harness';
+import { createPacketizer } from '../../src/rtp/index';
+import { answerMediaOffer, ffmpegVp8Frames, type OfferingPeer, offeringPeer, runPeerScript, weriftOffer, weriftPeerWithTrack, wrtcOffer, wrtcPeerWithSource } from './peer-harness';
 
 const peer = process.argv[2] === 'wrtc' ? 'wrtc' : 'werift';
-
-function vp8Frames(): Uint8Array[] {
-  const dir = mkdtempSync(join(tmpdir(), 'omnirtc-peer-media-'));
-  try {
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30', '-t', '3', '-c:v', 'libvpx', '-b:v', '300k', '-g', '30', '-deadline', 'realtime', join(dir, 'v.ivf')]);
-    return readIvf(new Uint8Array(readFileSync(join(dir, 'v.ivf')))).frames.map((f) => f.data);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 interface MediaPeer extends OfferingPeer {
   /** Starts sending VP8 with the negotiated payload type. */
@@ -43,7 +29,7 @@ function weriftPeer(): MediaPeer {
     ...offeringPeer(pc, weriftOffer),
     startSending() {
       const pt = transceiver.codecs?.[0]?.payloadType ?? 96;
-      const frames = vp8Frames();
+      const frames = ffmpegVp8Frames({ seconds: 3, bitrate: 300_000 });
       const packetizer = createPacketizer('vp8', { payloadType: pt, ssrc: 0x1111 });
       let i = 0;
       timer = setInterval(() => {
@@ -115,7 +101,7 @@ async function main(): Promise<void> {
     const { transceiver: t, track: ours } = await answerMediaOffer(pc, remote, 'video', 'video/VP8', { offerMs: 15000, connectMs: 15000 });
     result.connected = true;
     remote.startSending();
-    const frames = vp8Frames();
+    const frames = ffmpegVp8Frames({ seconds: 3, bitrate: 300_000 });
     for (let i = 0; i < frames.length; i++) {
       ours.writeFrame({ data: frames[i], timestamp: i * 3000, keyframe: i % 30 === 0 });
       await new Promise((r) => setTimeout(r, 33));
