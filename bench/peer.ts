@@ -1,11 +1,11 @@
 // Time from createOffer to `connected` and memory per connected pair, two peers in one
 // process over loopback UDP (127.0.0.1 only): omnirtc vs werift vs node-datachannel.
-// Each pair negotiates one data channel where the stack has them (omnirtc: one audio
-// transceiver until its data channels land, see below).
+// Each pair negotiates one data channel; CPU per forwarded Mbit/s of video through an SFU hop.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { MediaStream, MediaStreamTrack, RTCPeerConnection, type RTCTrackEvent } from '../src/index.js';
 import type { BenchSection } from './harness.js';
@@ -244,7 +244,7 @@ function bundleForChild(): Promise<string> {
     const dir = join(import.meta.dirname, '..', 'node_modules', '.cache', 'omnirtc-bench');
     mkdirSync(dir, { recursive: true });
     const outfile = join(dir, 'connect-memory.mjs');
-    await esbuild.build({ entryPoints: [join(import.meta.dirname, 'connect.bench.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'error' });
+    await esbuild.build({ entryPoints: [join(import.meta.dirname, 'peer.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'error' });
     return outfile;
   })();
   return childBundle;
@@ -426,3 +426,10 @@ export async function run(): Promise<BenchSection> {
 // The memory child (memoryInChild): this module, bundled, run with the stack's name.
 const memoryChildStack = process.env[MEMORY_CHILD_ENV];
 if (memoryChildStack) void memoryChildMain(memoryChildStack);
+
+// `npx tsx bench/peer.ts` runs this section alone (npm run bench runs it through peer.bench.ts).
+if (!memoryChildStack && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const section = await run();
+  console.log(`## ${section.title}\n\n${section.lines.join('\n')}`);
+  process.exit(0);
+}

@@ -1,0 +1,2 @@
+// The RTCPeerConnection benchmarks of issue 6 live in bench/peer.ts (runnable alone too).
+export { run } from './peer.js';
