@@ -8,10 +8,13 @@ const SLOTS = 1024;
 const WINDOW_MS = 500;
 /** Less arrival span than this says nothing about a rate (one frame's burst). */
 const MIN_SPAN_MS = 100;
+const EMPTY = new Float64Array(0);
 
 export class AcknowledgedBitrate {
-  readonly #at = new Float64Array(SLOTS);
-  readonly #bytes = new Float64Array(SLOTS);
+  // Allocated by the first add(): a connection that gets no transport-cc feedback (data
+  // channels only) keeps no 16 KiB ring.
+  #at: Float64Array = EMPTY;
+  #bytes: Float64Array = EMPTY;
   /** Index of the oldest entry and the entry count. */
   #tail = 0;
   #count = 0;
@@ -19,6 +22,10 @@ export class AcknowledgedBitrate {
   #newest = Number.NEGATIVE_INFINITY;
 
   add(arrivalTime: number, size: number): void {
+    if (this.#at === EMPTY) {
+      this.#at = new Float64Array(SLOTS);
+      this.#bytes = new Float64Array(SLOTS);
+    }
     if (this.#count === SLOTS) this.#evict();
     const i = (this.#tail + this.#count) & (SLOTS - 1);
     this.#at[i] = arrivalTime;
