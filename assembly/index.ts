@@ -36,3 +36,4 @@ function clampLength(len: i32): usize {
 export * from './crypto/exports';
 export * from './rtp/exports';
 export * from './srtp/exports';
+export * from './ec/exports';
