@@ -588,9 +588,11 @@ export class SctpAssociation {
       this.establish(now);
     }
     let hadData = false;
+    const gapsBefore = this.tracker.hasGaps;
     for (let i = 0; i < chunks.length; i++) {
       const c = chunks[i];
       if (c.type === ChunkType.DATA) {
+        if (!hadData) this.flushDueSack();
         if (!this.onData(c)) return;
         hadData = true;
         continue;
@@ -600,10 +602,34 @@ export class SctpAssociation {
     }
     if (hadData) {
       // RFC 9260 §6.2: SACK at least every second packet, at once on gaps or
-      // duplicates, otherwise within the delayed-ack time.
-      if (++this.packetsSinceSack >= 2 || this.tracker.hasGaps || this.tracker.hasDuplicates) this.sackImmediate = true;
+      // duplicates, otherwise within the delayed-ack time. Also at once when this packet
+      // filled (part of) a hole (as RFC 5681 §4.2 asks of TCP; dcsctp likewise SACKs
+      // every packet once it has seen loss): the sender is waiting on exactly that
+      // acknowledgement, and after a loss its window is small, so holding it for the
+      // delayed-ack time leaves it idle — or in T3 — meanwhile.
+      if (++this.packetsSinceSack >= 2 || gapsBefore || this.tracker.hasGaps || this.tracker.hasDuplicates) this.sackImmediate = true;
       if (!this.sackImmediate && this.sackDeadline === Number.POSITIVE_INFINITY) this.sackDeadline = now + this.options.delayedAckMs;
     }
+  }
+
+  /**
+   * A SACK that is due goes out before the next DATA packet is processed, in a packet of
+   * its own, even when the owner feeds several packets before draining pollTransmit.
+   */
+  private flushDueSack(): void {
+    if (!this.sackImmediate || this.controlPackets.length >= MAX_QUEUED_CONTROL) return;
+    const maxGaps = Math.max(1, ((this.options.maxPacketSize - 12 - 16 - 4 * MAX_DUPS_REPORTED) >> 2) - 4);
+    this.controlPackets.push(this.packetOf([this.takeSack(maxGaps)], this.peerTag));
+  }
+
+  private takeSack(maxGaps: number): Uint8Array {
+    const rwnd = this.receiveWindow();
+    const c = encodeSack(this.tracker.buildSack(rwnd, maxGaps));
+    this.lastAdvertisedRwnd = rwnd;
+    this.sackOwed = this.sackImmediate = false;
+    this.packetsSinceSack = 0;
+    this.sackDeadline = Number.POSITIVE_INFINITY;
+    return c;
   }
 
   /** False when the rest of the packet must be dropped. */
@@ -1294,14 +1320,9 @@ export class SctpAssociation {
     // SACK: when due, or bundled with anything else we send (§6.2).
     if (this.sackImmediate || (this.sackOwed && (wantData || ctrl.length > 0))) {
       const maxGaps = Math.max(1, ((max - size - 16 - 4 * MAX_DUPS_REPORTED) >> 2) - 4);
-      const rwnd = this.receiveWindow();
-      const c = encodeSack(this.tracker.buildSack(rwnd, maxGaps));
-      this.lastAdvertisedRwnd = rwnd;
+      const c = this.takeSack(maxGaps);
       ctrl.push(c);
       size += pad4(c.length);
-      this.sackOwed = this.sackImmediate = false;
-      this.packetsSinceSack = 0;
-      this.sackDeadline = Number.POSITIVE_INFINITY;
     }
     if (this.forwardTsnDue && tsnLt(this.cumAckPoint, this.advancedPeerAckPoint)) {
       const c = this.buildForwardTsn(max - size);
