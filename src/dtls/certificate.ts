@@ -2,6 +2,7 @@
 // RTCCertificate): a fresh key, a random serial and a fresh CN each time, because Firefox
 // rejects a reused issuer/serial pair.
 import { p256 } from '@noble/curves/nist.js';
+import { p256PublicKey, p256RandomSecretKey, p256Sign } from '../wasm/ec.js';
 import {
   DER_TAG,
   derBitString,
@@ -18,6 +19,7 @@ import {
   derUnsignedInteger,
   derUtf8,
 } from './der.js';
+import { ecdsaSignatureToDer } from './ecdsa-der.js';
 import { DtlsError, misuse } from './errors.js';
 import { certificatePublicKey } from './public-key.js';
 import { type CertificateFingerprint, type FingerprintAlgorithm, certificateFingerprint } from './fingerprint.js';
@@ -71,8 +73,8 @@ export class DtlsCertificate {
   }
 
   static generateSync(options: CertificateOptions = {}): DtlsCertificate {
-    const privateKey = p256.utils.randomSecretKey();
-    const publicKey = p256.getPublicKey(privateKey, false);
+    const privateKey = p256RandomSecretKey();
+    const publicKey = p256PublicKey(privateKey);
     // X.509 times have whole seconds; `expires` must equal what peers read.
     const notBefore = new Date(Math.floor((options.notBefore ?? yesterday()).getTime() / 1000) * 1000);
     const days = options.days ?? 30;
@@ -93,7 +95,7 @@ export class DtlsCertificate {
       name,
       spki,
     );
-    const signature = p256.sign(tbs, privateKey, { format: 'der' });
+    const signature = ecdsaSignatureToDer(p256Sign(privateKey, tbs));
     const der = derSequence(tbs, sigAlg, derBitString(signature));
     return new DtlsCertificate(der, privateKey, publicKey, notAfter.getTime());
   }
@@ -110,7 +112,7 @@ export class DtlsCertificate {
       const pub = certificatePublicKey(certificateDer);
       if (pub.kind !== 'ecdsa-p256') throw new DtlsError('unsupported', 'only ECDSA P-256 certificates can be ours');
       privateKey = p256PrivateKey(privateKeyDer);
-      publicKey = p256.getPublicKey(privateKey, false);
+      publicKey = p256PublicKey(privateKey);
       if (!p256.Point.fromBytes(pub.point).equals(p256.Point.fromBytes(publicKey))) throw new DtlsError('crypto', 'the private key does not match the certificate');
       expires = notAfter(certificateDer);
     } catch (e) {
@@ -130,7 +132,7 @@ export class DtlsCertificate {
 
   /** ECDSA-SHA256 signature in DER, as TLS carries it (RFC 8422 §5.4). */
   sign(message: Uint8Array): Uint8Array {
-    return p256.sign(message, this.privateKey, { format: 'der' });
+    return ecdsaSignatureToDer(p256Sign(this.privateKey, message));
   }
 
   /** PEM text of the certificate, for tools such as openssl. */

@@ -1,6 +1,6 @@
 // Ephemeral ECDH for ECDHE suites (RFC 8422 §5.10; X25519 per RFC 8422 §5.11).
-import { x25519 as nobleX25519 } from '@noble/curves/ed25519.js';
-import { p256 } from '@noble/curves/nist.js';
+// The curve arithmetic runs in the WebAssembly core (src/wasm/ec.ts).
+import { p256PublicKey, p256RandomSecretKey, p256SharedSecret, x25519, x25519PublicKey } from '../wasm/ec.js';
 import { DtlsError } from './errors.js';
 import { NAMED_GROUP } from './extensions.js';
 
@@ -15,11 +15,11 @@ export class EcdheKeyPair {
   static generate(group: number): EcdheKeyPair {
     if (group === NAMED_GROUP.x25519) {
       const secret = crypto.getRandomValues(new Uint8Array(32));
-      return new EcdheKeyPair(group, secret, nobleX25519.getPublicKey(secret));
+      return new EcdheKeyPair(group, secret, x25519PublicKey(secret));
     }
     if (group === NAMED_GROUP.secp256r1) {
-      const secret = p256.utils.randomSecretKey();
-      return new EcdheKeyPair(group, secret, p256.getPublicKey(secret, false));
+      const secret = p256RandomSecretKey();
+      return new EcdheKeyPair(group, secret, p256PublicKey(secret));
     }
     throw new DtlsError('unsupported', `named group ${group}`);
   }
@@ -29,7 +29,7 @@ export class EcdheKeyPair {
     try {
       if (this.group === NAMED_GROUP.x25519) {
         if (peerPublic.length !== 32) throw new Error('length');
-        const shared = nobleX25519.getSharedSecret(this.secret, peerPublic);
+        const shared = x25519(this.secret, peerPublic);
         // RFC 7748 §6.1: a low-order point gives the all-zero secret; refuse it.
         let any = 0;
         for (const b of shared) any |= b;
@@ -37,7 +37,9 @@ export class EcdheKeyPair {
         return shared;
       }
       if (peerPublic.length !== 65 || peerPublic[0] !== 4) throw new Error('not an uncompressed point');
-      return p256.getSharedSecret(this.secret, peerPublic, true).slice(1);
+      const shared = p256SharedSecret(this.secret, peerPublic);
+      if (!shared) throw new Error('not a point on P-256');
+      return shared;
     } catch (e) {
       throw new DtlsError('crypto', `peer ECDH public key rejected: ${(e as Error).message}`);
     }

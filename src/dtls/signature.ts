@@ -1,6 +1,7 @@
 // TLS 1.2 SignatureAndHashAlgorithm code points we speak (RFC 5246 §7.4.1.4.1 as renamed by
 // RFC 8446 §4.2.3), and verification against a peer public key.
-import { p256 } from '@noble/curves/nist.js';
+import { p256Verify } from '../wasm/ec.js';
+import { ecdsaSignatureFromDer } from './ecdsa-der.js';
 import type { PeerPublicKey } from './public-key.js';
 import { rsaPkcs1Sha256Verify, rsaPssSha256Verify } from './rsa.js';
 
@@ -23,7 +24,8 @@ export function verifySignature(scheme: number, key: PeerPublicKey, message: Uin
   try {
     if (scheme === SIGNATURE_SCHEME.ecdsa_secp256r1_sha256 && key.kind === 'ecdsa-p256') {
       // OpenSSL emits high-S signatures; TLS does not forbid them (RFC 8422 §5.4).
-      return p256.verify(signature, message, key.point, { format: 'der', lowS: false });
+      const rs = ecdsaSignatureFromDer(signature);
+      return rs !== undefined && p256Verify(rs, message, key.point);
     }
     if (scheme === SIGNATURE_SCHEME.rsa_pkcs1_sha256 && key.kind === 'rsa') return rsaPkcs1Sha256Verify(key, message, signature);
     if (scheme === SIGNATURE_SCHEME.rsa_pss_rsae_sha256 && key.kind === 'rsa') return rsaPssSha256Verify(key, message, signature);
