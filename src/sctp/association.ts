@@ -958,6 +958,10 @@ export class SctpAssociation {
     }
     if (newestAckedSeq > this.rackSeq) this.rackSeq = newestAckedSeq;
     const lossDetected = (n > 0 || this.rackDeadline !== Number.POSITIVE_INFINITY) && this.detectLosses(now, newestAckedSeq);
+    // RFC 9260 §6.1 A: while the peer's window is closed our probes go unacknowledged,
+    // but a peer that keeps sending SACKs is alive — its application is just not reading.
+    // Those probes' T3 expiries must not add up to Association.Max.Retrans.
+    if (s.aRwnd < this.maxPayload) this.errorCount = 0;
     if (bytesAcked > 0 || cumAdvanced) {
       this.errorCount = 0;
       // §6.3.3 keeps a doubled RTO until the next RTT sample; a peer that acknowledges
