@@ -85,8 +85,49 @@ export function fe25519Mul(h: usize, f: usize, g: usize): void {
   fe25519CarryStore(h, h0, h1, h2, h3, h4, h5, h6, h7, h8, h9);
 }
 
+// h = f^2 mod 2^255 - 19: the 55 distinct limb products of fe25519Mul, cross terms doubled.
 export function fe25519Sq(h: usize, f: usize): void {
-  fe25519Mul(h, f, f);
+  const f0 = load<i64>(f, 0);
+  const f1 = load<i64>(f, 8);
+  const f2 = load<i64>(f, 16);
+  const f3 = load<i64>(f, 24);
+  const f4 = load<i64>(f, 32);
+  const f5 = load<i64>(f, 40);
+  const f6 = load<i64>(f, 48);
+  const f7 = load<i64>(f, 56);
+  const f8 = load<i64>(f, 64);
+  const f9 = load<i64>(f, 72);
+  const f0_2 = f0 << 1;
+  const f1_2 = f1 << 1;
+  const f2_2 = f2 << 1;
+  const f3_2 = f3 << 1;
+  const f4_2 = f4 << 1;
+  const f5_2 = f5 << 1;
+  const f6_2 = f6 << 1;
+  const f7_2 = f7 << 1;
+  const f8_2 = f8 << 1;
+  const f9_2 = f9 << 1;
+  const f5_19 = f5 * 19;
+  const f6_19 = f6 * 19;
+  const f7_19 = f7 * 19;
+  const f8_19 = f8 * 19;
+  const f9_19 = f9 * 19;
+  const f5_38 = f5 * 38;
+  const f6_38 = f6 * 38;
+  const f7_38 = f7 * 38;
+  const f8_38 = f8 * 38;
+  const f9_38 = f9 * 38;
+  const h0 = f0 * f0 + f1_2 * f9_38 + f2_2 * f8_19 + f3_2 * f7_38 + f4_2 * f6_19 + f5 * f5_38;
+  const h1 = f0_2 * f1 + f2_2 * f9_19 + f3_2 * f8_19 + f4_2 * f7_19 + f5_2 * f6_19;
+  const h2 = f0_2 * f2 + f1_2 * f1 + f3_2 * f9_38 + f4_2 * f8_19 + f5_2 * f7_38 + f6 * f6_19;
+  const h3 = f0_2 * f3 + f1_2 * f2 + f4_2 * f9_19 + f5_2 * f8_19 + f6_2 * f7_19;
+  const h4 = f0_2 * f4 + f1_2 * f3_2 + f2 * f2 + f5_2 * f9_38 + f6_2 * f8_19 + f7 * f7_38;
+  const h5 = f0_2 * f5 + f1_2 * f4 + f2_2 * f3 + f6_2 * f9_19 + f7_2 * f8_19;
+  const h6 = f0_2 * f6 + f1_2 * f5_2 + f2_2 * f4 + f3_2 * f3 + f7_2 * f9_38 + f8 * f8_19;
+  const h7 = f0_2 * f7 + f1_2 * f6 + f2_2 * f5 + f3_2 * f4 + f8_2 * f9_19;
+  const h8 = f0_2 * f8 + f1_2 * f7_2 + f2_2 * f6 + f3_2 * f5_2 + f4 * f4 + f9 * f9_38;
+  const h9 = f0_2 * f9 + f1_2 * f8 + f2_2 * f7 + f3_2 * f6 + f4_2 * f5;
+  fe25519CarryStore(h, h0, h1, h2, h3, h4, h5, h6, h7, h8, h9);
 }
 
 // Limb-wise sums and differences without carries: the result feeds one multiplication,

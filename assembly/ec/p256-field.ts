@@ -203,8 +203,105 @@ export function p256FeSub(out: usize, a: usize, b: usize): void {
   t7 = t7 + (borrow & 0xffffffff) + c; c = t7 >> 32; store<u32>(out, <u32>t7, 28);
 }
 
+// out = a^2 / 2^256 mod p: as p256FeMul with the 28 cross products computed once and doubled.
 export function p256FeSq(out: usize, a: usize): void {
-  p256FeMul(out, a, a);
+  const a0 = <u64>load<u32>(a, 0);
+  const a1 = <u64>load<u32>(a, 4);
+  const a2 = <u64>load<u32>(a, 8);
+  const a3 = <u64>load<u32>(a, 12);
+  const a4 = <u64>load<u32>(a, 16);
+  const a5 = <u64>load<u32>(a, 20);
+  const a6 = <u64>load<u32>(a, 24);
+  const a7 = <u64>load<u32>(a, 28);
+  let t0: i64 = 0;
+  let t1: i64 = 0;
+  let t2: i64 = 0;
+  let t3: i64 = 0;
+  let t4: i64 = 0;
+  let t5: i64 = 0;
+  let t6: i64 = 0;
+  let t7: i64 = 0;
+  let t8: i64 = 0;
+  let t9: i64 = 0;
+  let t10: i64 = 0;
+  let t11: i64 = 0;
+  let t12: i64 = 0;
+  let t13: i64 = 0;
+  let t14: i64 = 0;
+  let t15: i64 = 0;
+  let t16: i64 = 0;
+  let m: u64;
+  m = a0 * a0; t0 += <i64>(m & 0xffffffff); t1 += <i64>(m >> 32);
+  m = a0 * a1; t1 += <i64>(m & 0xffffffff) << 1; t2 += <i64>(m >> 32) << 1;
+  m = a0 * a2; t2 += <i64>(m & 0xffffffff) << 1; t3 += <i64>(m >> 32) << 1;
+  m = a0 * a3; t3 += <i64>(m & 0xffffffff) << 1; t4 += <i64>(m >> 32) << 1;
+  m = a0 * a4; t4 += <i64>(m & 0xffffffff) << 1; t5 += <i64>(m >> 32) << 1;
+  m = a0 * a5; t5 += <i64>(m & 0xffffffff) << 1; t6 += <i64>(m >> 32) << 1;
+  m = a0 * a6; t6 += <i64>(m & 0xffffffff) << 1; t7 += <i64>(m >> 32) << 1;
+  m = a0 * a7; t7 += <i64>(m & 0xffffffff) << 1; t8 += <i64>(m >> 32) << 1;
+  m = a1 * a1; t2 += <i64>(m & 0xffffffff); t3 += <i64>(m >> 32);
+  m = a1 * a2; t3 += <i64>(m & 0xffffffff) << 1; t4 += <i64>(m >> 32) << 1;
+  m = a1 * a3; t4 += <i64>(m & 0xffffffff) << 1; t5 += <i64>(m >> 32) << 1;
+  m = a1 * a4; t5 += <i64>(m & 0xffffffff) << 1; t6 += <i64>(m >> 32) << 1;
+  m = a1 * a5; t6 += <i64>(m & 0xffffffff) << 1; t7 += <i64>(m >> 32) << 1;
+  m = a1 * a6; t7 += <i64>(m & 0xffffffff) << 1; t8 += <i64>(m >> 32) << 1;
+  m = a1 * a7; t8 += <i64>(m & 0xffffffff) << 1; t9 += <i64>(m >> 32) << 1;
+  m = a2 * a2; t4 += <i64>(m & 0xffffffff); t5 += <i64>(m >> 32);
+  m = a2 * a3; t5 += <i64>(m & 0xffffffff) << 1; t6 += <i64>(m >> 32) << 1;
+  m = a2 * a4; t6 += <i64>(m & 0xffffffff) << 1; t7 += <i64>(m >> 32) << 1;
+  m = a2 * a5; t7 += <i64>(m & 0xffffffff) << 1; t8 += <i64>(m >> 32) << 1;
+  m = a2 * a6; t8 += <i64>(m & 0xffffffff) << 1; t9 += <i64>(m >> 32) << 1;
+  m = a2 * a7; t9 += <i64>(m & 0xffffffff) << 1; t10 += <i64>(m >> 32) << 1;
+  m = a3 * a3; t6 += <i64>(m & 0xffffffff); t7 += <i64>(m >> 32);
+  m = a3 * a4; t7 += <i64>(m & 0xffffffff) << 1; t8 += <i64>(m >> 32) << 1;
+  m = a3 * a5; t8 += <i64>(m & 0xffffffff) << 1; t9 += <i64>(m >> 32) << 1;
+  m = a3 * a6; t9 += <i64>(m & 0xffffffff) << 1; t10 += <i64>(m >> 32) << 1;
+  m = a3 * a7; t10 += <i64>(m & 0xffffffff) << 1; t11 += <i64>(m >> 32) << 1;
+  m = a4 * a4; t8 += <i64>(m & 0xffffffff); t9 += <i64>(m >> 32);
+  m = a4 * a5; t9 += <i64>(m & 0xffffffff) << 1; t10 += <i64>(m >> 32) << 1;
+  m = a4 * a6; t10 += <i64>(m & 0xffffffff) << 1; t11 += <i64>(m >> 32) << 1;
+  m = a4 * a7; t11 += <i64>(m & 0xffffffff) << 1; t12 += <i64>(m >> 32) << 1;
+  m = a5 * a5; t10 += <i64>(m & 0xffffffff); t11 += <i64>(m >> 32);
+  m = a5 * a6; t11 += <i64>(m & 0xffffffff) << 1; t12 += <i64>(m >> 32) << 1;
+  m = a5 * a7; t12 += <i64>(m & 0xffffffff) << 1; t13 += <i64>(m >> 32) << 1;
+  m = a6 * a6; t12 += <i64>(m & 0xffffffff); t13 += <i64>(m >> 32);
+  m = a6 * a7; t13 += <i64>(m & 0xffffffff) << 1; t14 += <i64>(m >> 32) << 1;
+  m = a7 * a7; t14 += <i64>(m & 0xffffffff); t15 += <i64>(m >> 32);
+  let d: i64;
+  d = t0 & M32; t1 += t0 >> 32; t3 += d; t6 += d; t7 -= d; t8 += d;
+  d = t1 & M32; t2 += t1 >> 32; t4 += d; t7 += d; t8 -= d; t9 += d;
+  d = t2 & M32; t3 += t2 >> 32; t5 += d; t8 += d; t9 -= d; t10 += d;
+  d = t3 & M32; t4 += t3 >> 32; t6 += d; t9 += d; t10 -= d; t11 += d;
+  d = t4 & M32; t5 += t4 >> 32; t7 += d; t10 += d; t11 -= d; t12 += d;
+  d = t5 & M32; t6 += t5 >> 32; t8 += d; t11 += d; t12 -= d; t13 += d;
+  d = t6 & M32; t7 += t6 >> 32; t9 += d; t12 += d; t13 -= d; t14 += d;
+  d = t7 & M32; t8 += t7 >> 32; t10 += d; t13 += d; t14 -= d; t15 += d;
+  t9 += t8 >> 32; t8 &= M32;
+  t10 += t9 >> 32; t9 &= M32;
+  t11 += t10 >> 32; t10 &= M32;
+  t12 += t11 >> 32; t11 &= M32;
+  t13 += t12 >> 32; t12 &= M32;
+  t14 += t13 >> 32; t13 &= M32;
+  t15 += t14 >> 32; t14 &= M32;
+  t16 += t15 >> 32; t15 &= M32;
+  let c: i64 = 0;
+  let s0 = t8 - 0xffffffff + c; c = s0 >> 32; s0 &= M32;
+  let s1 = t9 - 0xffffffff + c; c = s1 >> 32; s1 &= M32;
+  let s2 = t10 - 0xffffffff + c; c = s2 >> 32; s2 &= M32;
+  let s3 = t11 + c; c = s3 >> 32; s3 &= M32;
+  let s4 = t12 + c; c = s4 >> 32; s4 &= M32;
+  let s5 = t13 + c; c = s5 >> 32; s5 &= M32;
+  let s6 = t14 - 0x1 + c; c = s6 >> 32; s6 &= M32;
+  let s7 = t15 - 0xffffffff + c; c = s7 >> 32; s7 &= M32;
+  const keep = (t16 + c) >> 63; // all ones when the value was below p
+  store<u32>(out, <u32>((t8 & keep) | (s0 & ~keep)), 0);
+  store<u32>(out, <u32>((t9 & keep) | (s1 & ~keep)), 4);
+  store<u32>(out, <u32>((t10 & keep) | (s2 & ~keep)), 8);
+  store<u32>(out, <u32>((t11 & keep) | (s3 & ~keep)), 12);
+  store<u32>(out, <u32>((t12 & keep) | (s4 & ~keep)), 16);
+  store<u32>(out, <u32>((t13 & keep) | (s5 & ~keep)), 20);
+  store<u32>(out, <u32>((t14 & keep) | (s6 & ~keep)), 24);
+  store<u32>(out, <u32>((t15 & keep) | (s7 & ~keep)), 28);
 }
 
 export function p256FeCopy(out: usize, a: usize): void {
@@ -254,11 +351,7 @@ export const P: usize = memory.data<u32>([0xffffffff, 0xffffffff, 0xffffffff, 0,
 export const FE_R2: usize = memory.data(32, 16);
 export const FE_ONE_MONT: usize = memory.data(32, 16);
 const ONE: usize = memory.data<u32>([1, 0, 0, 0, 0, 0, 0, 0]);
-// p - 2 (Fermat inverse) and (p + 1) / 4 (square root, p = 3 mod 4), big-endian bytes.
-const P_MINUS_2: usize = memory.data<u8>([
-  0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-  0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfd,
-]);
+// (p + 1) / 4 (square root, p = 3 mod 4), big-endian bytes.
 const P_PLUS_1_DIV_4: usize = memory.data<u8>([
   0x3f, 0xff, 0xff, 0xff, 0xc0, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
   0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -306,9 +399,47 @@ function p256FePow(out: usize, a: usize, e: usize): void {
   memory.copy(out, POW_ACC, 32);
 }
 
-// 1 / a (Fermat: a^(p-2)); 0 maps to 0.
+const INV_X2: usize = memory.data(32, 16);
+const INV_X3: usize = memory.data(32, 16);
+const INV_X6: usize = memory.data(32, 16);
+const INV_X15: usize = memory.data(32, 16);
+const INV_X30: usize = memory.data(32, 16);
+const INV_X32: usize = memory.data(32, 16);
+const INV_T: usize = memory.data(32, 16);
+
+function sqTimes(out: usize, a: usize, n: i32): void {
+  p256FeSq(out, a);
+  for (let i = 1; i < n; i++) p256FeSq(out, out);
+}
+
+// 1 / a = a^(p-2) (Fermat); 0 maps to 0. p - 2 = 2^256 - 2^224 + 2^192 + 2^96 - 3 is, from the
+// top, 32 ones, 31 zeros, a one, 96 zeros, 94 ones, 0, 1: an addition chain through
+// x_k = a^(2^k - 1) does it in 255 squarings and 12 multiplications.
 export function p256FeInvert(out: usize, a: usize): void {
-  p256FePow(out, a, P_MINUS_2);
+  p256FeSq(INV_T, a);
+  p256FeMul(INV_X2, INV_T, a); // x2
+  p256FeSq(INV_T, INV_X2);
+  p256FeMul(INV_X3, INV_T, a); // x3
+  sqTimes(INV_T, INV_X3, 3);
+  p256FeMul(INV_X6, INV_T, INV_X3); // x6
+  sqTimes(INV_T, INV_X6, 6);
+  p256FeMul(INV_T, INV_T, INV_X6); // x12
+  sqTimes(INV_T, INV_T, 3);
+  p256FeMul(INV_X15, INV_T, INV_X3); // x15
+  sqTimes(INV_T, INV_X15, 15);
+  p256FeMul(INV_X30, INV_T, INV_X15); // x30
+  sqTimes(INV_T, INV_X30, 2);
+  p256FeMul(INV_X32, INV_T, INV_X2); // x32
+  sqTimes(INV_T, INV_X32, 32);
+  p256FeMul(INV_T, INV_T, a); // 32 ones, 31 zeros, 1
+  sqTimes(INV_T, INV_T, 128);
+  p256FeMul(INV_T, INV_T, INV_X32); // then 96 zeros, 32 ones
+  sqTimes(INV_T, INV_T, 32);
+  p256FeMul(INV_T, INV_T, INV_X32); // 32 more ones
+  sqTimes(INV_T, INV_T, 30);
+  p256FeMul(INV_T, INV_T, INV_X30); // 30 more ones
+  sqTimes(INV_T, INV_T, 2);
+  p256FeMul(out, INV_T, a); // 0, 1
 }
 
 // A square root of a when one exists (a^((p+1)/4), valid since p = 3 mod 4); callers check
