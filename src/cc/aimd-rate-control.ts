@@ -102,6 +102,17 @@ export class AimdRateControl {
     return this.#bitrate;
   }
 
+  /**
+   * A probe's measured rate replaces the rate (libwebrtc's AimdRateControl::SetEstimate):
+   * the start value is then known to be too low, so the throughput reset of INIT_MS is off.
+   */
+  setEstimate(bitrate: number, now: number): void {
+    if (!(bitrate > 0) || !Number.isFinite(bitrate)) return;
+    this.#bitrate = Math.min(Math.max(bitrate, this.#min), this.#max);
+    this.#initialized = true;
+    this.#lastChange = now;
+  }
+
   /** About one average packet per response time (RTT + 100 ms), as libwebrtc's AIMD does. */
   #additiveIncrease(dtMs: number): number {
     const bitsPerFrame = this.#bitrate / FRAME_RATE;

@@ -7,3 +7,7 @@ export type { PacedPacketSink, PacerOptions, PacerStats } from './pacer.js';
 export type { BandwidthUsage } from './overuse-detector.js';
 export { CcError } from './errors.js';
 export type { CcErrorCode } from './errors.js';
+export { ProbeController, PROBE_PACKET_BYTES } from './probe-controller.js';
+export type { ProbeControllerStats, ProbeInputs } from './probe-controller.js';
+export type { BitrateProberStats } from './bitrate-prober.js';
+export type { ProbeClusterStats } from './probe-bitrate-estimator.js';

@@ -203,6 +203,22 @@ export class Pacer {
     }
   }
 
+  /**
+   * Releases the next queued packet at once, outside the budget: a bandwidth probe cluster
+   * (src/cc/probe-controller.ts) sends queued media first. Its size in bytes, 0 when empty.
+   */
+  releaseNext(now: number): number {
+    const rtx = this.#rtx;
+    const media = this.#media;
+    const ring = rtx && rtx.count > 0 ? rtx : media && media.count > 0 ? media : null;
+    if (!ring) return 0;
+    const size = (ring.packets[ring.head] as Uint8Array).length;
+    this.#lastProcess = Number.isNaN(this.#lastProcess) ? now : this.#lastProcess;
+    this.#releaseOne(ring, now, ring === rtx);
+    this.#budget += size; // the probe's rate, not the pacing rate, paid for it
+    return size;
+  }
+
   /** When process() should run next, or undefined when nothing waits. */
   pollTimeout(): number | undefined {
     if (this.queuedPackets === 0) return undefined;

@@ -8,6 +8,9 @@
 // Sans-IO: every call carries `now` (the connection's monotonic ms); arrival times are in
 // the receiver's clock (transport-cc reference time + deltas), used only as differences.
 // No allocation per packet: feedback is given packet by packet between begin/endFeedback.
+// Probing: packets of a probe cluster (src/cc/probe-controller.ts) carry their cluster id;
+// when a cluster's measured rate (probe-bitrate-estimator.ts) beats the estimate, the
+// delay-based rate jumps to it, as libwebrtc's probe results set its AIMD rate.
 
 import { AcknowledgedBitrate } from './acknowledged-bitrate.js';
 import { AimdRateControl } from './aimd-rate-control.js';
@@ -15,6 +18,7 @@ import { CcError } from './errors.js';
 import { InterArrival } from './inter-arrival.js';
 import { LossBasedControl } from './loss-based-control.js';
 import { type BandwidthUsage, OveruseDetector } from './overuse-detector.js';
+import { ProbeBitrateEstimator } from './probe-bitrate-estimator.js';
 import { TrendlineEstimator } from './trendline-estimator.js';
 
 export interface BandwidthEstimatorOptions {
@@ -37,6 +41,12 @@ export interface BandwidthEstimatorStats {
   overuseSignals: number;
   delayBasedDecreases: number;
   lossBasedDecreases: number;
+  /** Probe clusters begun and their packets sent (src/cc/probe-controller.ts). */
+  probeClusters: number;
+  probePacketsSent: number;
+  /** Valid probe-cluster measurements, and how many of them raised the estimate. */
+  probeResults: number;
+  probeIncreases: number;
 }
 
 const DEFAULT_START = 1_000_000;
@@ -53,6 +63,9 @@ export class SendSideBandwidthEstimator {
   readonly #aimd: AimdRateControl;
   readonly #loss: LossBasedControl;
   readonly #acked = new AcknowledgedBitrate();
+  readonly #probe = new ProbeBitrateEstimator();
+  #lastProbeResult = Number.NaN;
+  #lastDecreaseAt = Number.NEGATIVE_INFINITY;
   #min: number;
   #max: number;
   #remb = Number.POSITIVE_INFINITY;
@@ -64,7 +77,7 @@ export class SendSideBandwidthEstimator {
   #fbReceived = 0;
   #lastGroupSendDelta = 0;
   #usage: BandwidthUsage = 'normal';
-  readonly stats: BandwidthEstimatorStats = { feedbackMessages: 0, packetsReceived: 0, packetsLost: 0, badSamples: 0, groups: 0, overuseSignals: 0, delayBasedDecreases: 0, lossBasedDecreases: 0 };
+  readonly stats: BandwidthEstimatorStats = { feedbackMessages: 0, packetsReceived: 0, packetsLost: 0, badSamples: 0, groups: 0, overuseSignals: 0, delayBasedDecreases: 0, lossBasedDecreases: 0, probeClusters: 0, probePacketsSent: 0, probeResults: 0, probeIncreases: 0 };
 
   constructor(opts: BandwidthEstimatorOptions = {}) {
     const min = opts.minBitrate ?? DEFAULT_MIN;
@@ -100,6 +113,35 @@ export class SendSideBandwidthEstimator {
   get lossFraction(): number {
     return this.#loss.lastLoss;
   }
+  get maxBitrate(): number {
+    return this.#max;
+  }
+  /** The latest valid probe-cluster rate (bit/s), NaN before one. */
+  get lastProbeResult(): number {
+    return this.#lastProbeResult;
+  }
+  /** When (the caller's ms) a delay- or loss-based decrease last cut the rate: the link was full then. */
+  get lastDecreaseAt(): number {
+    return this.#lastDecreaseAt;
+  }
+  get probeStats(): ProbeBitrateEstimator['stats'] {
+    return this.#probe.stats;
+  }
+
+  /** Probe cluster `id`'s latest valid measured rate (bit/s), NaN when none (yet). */
+  probeResultOf(id: number): number {
+    return this.#probe.resultOf(id);
+  }
+  /** A probe cluster `id` aimed at `bitrate` bit/s begins (its packets follow through probeSent). */
+  startProbeCluster(id: number, bitrate: number): void {
+    this.stats.probeClusters++;
+    this.#probe.startCluster(id, bitrate);
+  }
+  /** A packet of probe cluster `id` was sent (stamped) at `sendTime` with `size` bytes. */
+  probeSent(id: number, sendTime: number, size: number): void {
+    this.stats.probePacketsSent++;
+    this.#probe.addSent(id, sendTime, size);
+  }
 
   /** W3C setParameters-style bounds (bits per second). */
   setBounds(min: number, max: number): void {
@@ -115,12 +157,16 @@ export class SendSideBandwidthEstimator {
     this.#fbReceived = 0;
   }
 
-  /** One packet of the feedback in sequence order: send time (our ms), arrival (receiver ms), bytes. */
-  addReceived(sendTime: number, arrivalTime: number, size: number): void {
+  /**
+   * One packet of the feedback in sequence order: send time (our ms), arrival (receiver ms),
+   * bytes, and the probe cluster it belonged to (-1 = none).
+   */
+  addReceived(sendTime: number, arrivalTime: number, size: number, probeCluster = -1): void {
     if (!Number.isFinite(sendTime) || !Number.isFinite(arrivalTime) || !(size >= 0)) {
       this.stats.badSamples++;
       return;
     }
+    if (probeCluster >= 0) this.#probe.addReceived(probeCluster, arrivalTime, size);
     this.#fbReceived++;
     this.stats.packetsReceived++;
     this.#acked.add(arrivalTime, size);
@@ -158,9 +204,22 @@ export class SendSideBandwidthEstimator {
       if (now - this.#lastDelayDecrease >= spacing || (acked !== undefined && acked < 0.5 * this.#aimd.bitrate)) {
         this.#aimd.update('overuse', acked, now);
         this.#lastDelayDecrease = now;
+        this.#lastDecreaseAt = now;
         this.stats.delayBasedDecreases++;
       }
     } else this.#aimd.update(this.#usage, acked, now);
+    const probed = this.#probe.takeResult();
+    if (!Number.isNaN(probed)) {
+      this.stats.probeResults++;
+      this.#lastProbeResult = probed;
+      // A probe showed the path carries more than the estimate: start from there (the
+      // detector saw no overuse in this feedback, else the rate just went down for a reason).
+      if (probed > this.#estimate && this.#usage !== 'overuse') {
+        this.stats.probeIncreases++;
+        this.#aimd.setEstimate(probed, now);
+        this.#loss.raiseTo(this.#aimd.bitrate);
+      }
+    }
     if (this.#aimd.initializedFromThroughput) {
       this.#aimd.initializedFromThroughput = false;
       this.#loss.raiseTo(this.#aimd.bitrate);
@@ -169,7 +228,7 @@ export class SendSideBandwidthEstimator {
       const before = this.#loss.decreases;
       this.#loss.rttMs = this.#rttMs;
       this.#loss.addFeedback(now, this.#fbLost, this.#fbReceived, acked);
-      this.stats.lossBasedDecreases += this.#loss.decreases - before;
+      this.#countLossDecreases(now, before);
     }
     this.#combine();
   }
@@ -184,7 +243,7 @@ export class SendSideBandwidthEstimator {
     const before = this.#loss.decreases;
     this.#loss.rttMs = this.#rttMs;
     this.#loss.update(now, fractionLost, this.#acked.bitrate);
-    this.stats.lossBasedDecreases += this.#loss.decreases - before;
+    this.#countLossDecreases(now, before);
     this.#combine();
   }
 
@@ -201,6 +260,12 @@ export class SendSideBandwidthEstimator {
   /** Round-trip time from elsewhere (ms). */
   set rttMs(ms: number) {
     if (Number.isFinite(ms) && ms >= 0) this.#rttMs = Math.min(ms, 10_000);
+  }
+
+  #countLossDecreases(now: number, before: number): void {
+    if (this.#loss.decreases === before) return;
+    this.stats.lossBasedDecreases += this.#loss.decreases - before;
+    this.#lastDecreaseAt = now;
   }
 
   #combine(): void {

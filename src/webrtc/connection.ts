@@ -24,9 +24,9 @@ import type { RTCCertificate } from './rtc-certificate.js';
 import type { DataChannelHub } from './rtc-data-channel.js';
 import type { FrameDepacketizer, ReceiverFeedback, RTCRtpReceiver } from './rtc-rtp-receiver.js';
 import type { RTCRtpSender } from './rtc-rtp-sender.js';
-import { readHeaderExtensions } from './rtp-rewrite.js';
+import { readHeaderExtensions, rtpPayloadOffset } from './rtp-rewrite.js';
 import { TransportCcSender } from './transport-cc-sender.js';
-import { Pacer, SendSideBandwidthEstimator } from '../cc/index.js';
+import { Pacer, ProbeController, SendSideBandwidthEstimator } from '../cc/index.js';
 
 /** Counters of the connection: input dropped by reason (DESIGN.md "Bad input"), feedback sent and received. */
 export interface ConnectionCounters {
@@ -46,6 +46,8 @@ export interface ConnectionCounters {
   internalErrors: number;
   twccFeedbackSent: number;
   byeReceived: number;
+  /** RTP packets with nothing but padding (a peer's bandwidth probes): counted for transport-cc, then dropped. */
+  paddingOnlyReceived: number;
 }
 
 export interface TransportInit {
@@ -65,6 +67,8 @@ export const LOCAL_MAX_MESSAGE_SIZE = 262144;
 const RTCP_INTERVAL_MS = 1000;
 /** Transport-wide CC feedback interval (libwebrtc sends about every 100 ms). */
 const TWCC_INTERVAL_MS = 100;
+/** A late timer sends at most this many due probe packets at once. */
+const MAX_PROBE_PACKETS_PER_TICK = 64;
 /** Pacing rate over the bandwidth estimate (libwebrtc's pacing factor). */
 const PACING_FACTOR = 2.5;
 /** 'bandwidthestimate' fires on a change of at least this fraction, or any change after the interval. */
@@ -192,6 +196,11 @@ export class Connection implements PeerTransport {
   readonly bandwidthEstimator = new SendSideBandwidthEstimator();
   /** Paces video RTP (writeFrame and writeRtp alike) at PACING_FACTOR × the estimate; stamps on release. */
   readonly pacer = new Pacer((p, tcc, abs) => this.#sendPaced(p, tcc, abs), { rate: PACING_FACTOR * this.bandwidthEstimator.estimate });
+  /** Bandwidth probing (src/cc/probe-controller.ts): bursts above the estimate at start and on demand. */
+  readonly probeController = new ProbeController(this.bandwidthEstimator);
+  /** The probe cluster of the packet being released (-1: not a probe), for its transport-cc history entry. */
+  #probeCluster = -1;
+  #probeIndex = 0;
   /** Told when the estimate moved enough to act on (RTCPeerConnection 'bandwidthestimate'). */
   onBandwidthEstimate: ((bitrate: number) => void) | null = null;
   #estimateReported = 0;
@@ -211,6 +220,7 @@ export class Connection implements PeerTransport {
     internalErrors: 0,
     twccFeedbackSent: 0,
     byeReceived: 0,
+    paddingOnlyReceived: 0,
   };
   /** The last exception caught in the event loop, for diagnosis. */
   lastError: unknown = undefined;
@@ -560,6 +570,8 @@ export class Connection implements PeerTransport {
     if (dtmf !== undefined && (at === undefined || dtmf < at)) at = dtmf;
     const paced = this.pacer.pollTimeout();
     if (paced !== undefined && (at === undefined || paced < at)) at = paced;
+    const probe = this.#srtpOut ? this.probeController.pollTimeout(this.#now()) : undefined;
+    if (probe !== undefined && (at === undefined || probe < at)) at = probe;
     return at;
   }
 
@@ -593,6 +605,7 @@ export class Connection implements PeerTransport {
     }
     const paced = this.pacer.pollTimeout();
     if (paced !== undefined && paced <= now) this.#guard(() => this.pacer.process(now));
+    if (this.#srtpOut) this.#guard(() => this.#probe(now));
     for (const b of this.#bindings) {
       for (const s of b.senders) {
         const dtmf = s.dtmf;
@@ -869,8 +882,46 @@ export class Connection implements PeerTransport {
 
   /** Released by the pacer: the transport-wide sequence number and abs-send-time are the moment it leaves. */
   #sendPaced(packet: Uint8Array, transportCcOffset: number, absSendTimeOffset: number): void {
-    this.transportCcSender.stampAt(packet, transportCcOffset, absSendTimeOffset);
+    this.transportCcSender.stampAt(packet, transportCcOffset, absSendTimeOffset, this.#probeCluster);
     this.#sendSrtp(packet);
+  }
+
+  /**
+   * Bandwidth probing (src/cc/probe-controller.ts): decide, then send the packets of the
+   * current cluster that are due — queued media first, else an RTX copy or padding from a
+   * video sender — each tagged with its cluster id in the transport-cc history.
+   */
+  #probe(now: number): void {
+    const source = this.#probeSource();
+    this.probeController.handleTimeout(now, { ready: source !== undefined, queueDelayMs: this.pacer.queueDelay(now) });
+    for (let n = 0; n < MAX_PROBE_PACKETS_PER_TICK; n++) {
+      const due = this.probeController.pollTimeout(now);
+      const cluster = this.probeController.currentCluster;
+      if (due === undefined || due > now || cluster < 0) return;
+      this.#probeCluster = cluster;
+      let size = 0;
+      try {
+        size = this.pacer.releaseNext(now);
+        if (size === 0 && source) {
+          const p = source.probePacket(this.#probeIndex++);
+          if (p && p.transportCc >= 0) {
+            this.transportCcSender.stampAt(p.packet, p.transportCc, p.absSendTime, cluster);
+            this.#sendSrtp(p.packet);
+            size = p.packet.length;
+          }
+        }
+      } finally {
+        this.#probeCluster = -1;
+      }
+      if (size === 0) return; // nothing to send: the prober gives the cluster up in time
+      this.probeController.packetSent(now, size);
+    }
+  }
+
+  /** The first video sender that can make probe packets (transport-cc negotiated, sending). */
+  #probeSource(): RTCRtpSender | undefined {
+    for (const b of this.#bindings) for (const s of b.senders) if (s.canProbe) return s;
+    return undefined;
   }
 
   /**
@@ -949,6 +1000,16 @@ export class Connection implements PeerTransport {
     const packet = data.subarray(0, n);
     const now = this.#now();
     if (this.#twccExtId !== undefined && packet[0] & 0x10) this.#recordTwcc(packet, now);
+    // RFC 3550 §5.1: a packet whose payload is all padding carries no media (a bandwidth
+    // probe, as libwebrtc sends): it counted for transport-cc above and goes no further.
+    if (packet[0] & 0x20) {
+      const at = rtpPayloadOffset(packet);
+      const pad = packet[packet.length - 1];
+      if (pad > 0 && at >= 0 && at + pad === packet.length) {
+        this.counters.paddingOnlyReceived++;
+        return;
+      }
+    }
     const receiver = this.#route(packet);
     if (!receiver) {
       this.counters.rtpUnroutable++;

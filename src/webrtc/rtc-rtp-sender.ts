@@ -520,26 +520,70 @@ export class RTCRtpSender {
     for (const seq of sequenceNumbers) {
       const original = this.#history.get(seq);
       if (!original) continue;
-      const rtxPt = this.#negotiated?.codecs.find((c) => c.payloadType === (original[1] & 0x7f))?.rtxPayloadType;
-      let out: Uint8Array | undefined = original;
-      if (rtxPt !== undefined && this.rtxSsrc !== undefined) {
-        const at = rtpPayloadOffset(original);
-        const body = new Uint8Array(original.length - at + 2);
-        body[0] = seq >> 8; // OSN (RFC 4588 §4)
-        body[1] = seq & 0xff;
-        body.set(original.subarray(at), 2);
-        const withHeader = new Uint8Array(at + body.length);
-        withHeader.set(original.subarray(0, at));
-        withHeader.set(body, at);
-        withHeader[0] &= 0xdf; // padding, if any, was part of the original payload
-        this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
-        out = rewriteRtp(withHeader, { ssrc: this.rtxSsrc, payloadType: rtxPt, sequenceNumber: this.#rtxSeq, extensions: this.#extensions(true) });
-      }
+      const out = this.#rtxCopy(original, seq) ?? original;
       if (!out) continue;
       this.stats.retransmittedPacketsSent++;
       this.stats.retransmittedBytesSent += out.length;
       this.#send(path, out, true);
     }
+  }
+
+  /** RFC 4588 §4: `original` (sequence `seq`) on the RTX SSRC, OSN first; undefined without RTX. */
+  #rtxCopy(original: Uint8Array, seq: number): Uint8Array | undefined {
+    const rtxPt = this.#negotiated?.codecs.find((c) => c.payloadType === (original[1] & 0x7f))?.rtxPayloadType;
+    if (rtxPt === undefined || this.rtxSsrc === undefined) return undefined;
+    const at = rtpPayloadOffset(original);
+    const body = new Uint8Array(original.length - at + 2);
+    body[0] = seq >> 8; // OSN (RFC 4588 §4)
+    body[1] = seq & 0xff;
+    body.set(original.subarray(at), 2);
+    const withHeader = new Uint8Array(at + body.length);
+    withHeader.set(original.subarray(0, at));
+    withHeader.set(body, at);
+    withHeader[0] &= 0xdf; // padding, if any, was part of the original payload
+    this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
+    return rewriteRtp(withHeader, { ssrc: this.rtxSsrc, payloadType: rtxPt, sequenceNumber: this.#rtxSeq, extensions: this.#extensions(true) });
+  }
+
+  /** Whether probePacket() can make a packet now (see there). */
+  get canProbe(): boolean {
+    const n = this.#negotiated;
+    if (this.kind !== 'video' || !this.#sending || this.#twccId === undefined || !n || n.codecs.length === 0) return false;
+    return (n.codecs[0].rtxPayloadType !== undefined && this.rtxSsrc !== undefined) || this.stats.packetsSent > 0;
+  }
+
+  /**
+   * A bandwidth-probe packet (src/cc/probe-controller.ts), the `index`-th of its cluster, with
+   * the byte offsets of its transport-cc and abs-send-time data (-1 = none); null when this
+   * sender cannot make one (not sending video with transport-cc). As libwebrtc does: with RTX,
+   * an RTX copy of recently sent media (the receiver drops the duplicate) or, before any
+   * media, padding on the RTX SSRC and payload type; without RTX, padding on the media SSRC
+   * once media has started (a receiver's packet buffer must not begin with padding).
+   * Padding-only packets: RFC 3550 §5.1 P bit, the last octet counts the padding.
+   */
+  probePacket(index: number): { packet: Uint8Array; transportCc: number; absSendTime: number } | null {
+    const n = this.#negotiated;
+    if (!this.canProbe || !n || this.#twccId === undefined) return null;
+    let out: Uint8Array | undefined;
+    const rtxPt = n.codecs[0].rtxPayloadType;
+    if (rtxPt !== undefined && this.rtxSsrc !== undefined) {
+      // The latest 16 media packets in turn: a copy of each is a full-size probe packet.
+      for (let back = index % 16, tries = 0; tries < 16 && !out; back = (back + 1) % 16, tries++) {
+        const seq = (this.#seq - back) & 0xffff;
+        const original = this.#history.get(seq);
+        if (original) out = this.#rtxCopy(original, seq);
+      }
+      if (!out) {
+        this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
+        out = rewriteRtp(paddingOnly(this.stats.lastRtpTimestamp), { ssrc: this.rtxSsrc, payloadType: rtxPt, sequenceNumber: this.#rtxSeq, extensions: this.#extensions(true) });
+      }
+    } else if (this.stats.packetsSent > 0) {
+      this.#seq = (this.#seq + 1) & 0xffff;
+      out = rewriteRtp(paddingOnly(this.stats.lastRtpTimestamp), { ssrc: this.ssrc, payloadType: n.codecs[0].payloadType, sequenceNumber: this.#seq, extensions: this.#extensions() });
+    }
+    if (!out) return null;
+    const abs = this.#absSendTimeId !== undefined ? (extensionDataOffset(out, this.#absSendTimeId, ABS_SEND_TIME_BYTES) ?? -1) : -1;
+    return { packet: out, transportCc: extensionDataOffset(out, this.#twccId, 2) ?? -1, absSendTime: abs };
   }
 
   /** PLI (RFC 4585 §6.3.1) or FIR (RFC 5104 §4.3.1) from the peer. */
@@ -552,6 +596,15 @@ export class RTCRtpSender {
     // A forwarded remote track passes the request upstream (echo / SFU).
     if (track.remote) track.requestKeyFrame();
   }
+}
+
+/** An RTP header (version 2, P bit) and 255 octets of padding, the last one counting them (RFC 3550 §5.1). */
+function paddingOnly(timestamp: number): Uint8Array {
+  const p = new Uint8Array(12 + 255);
+  p[0] = 0xa0;
+  new DataView(p.buffer).setUint32(4, timestamp >>> 0);
+  p[p.length - 1] = 255;
+  return p;
 }
 
 export function codecParameters(kind: 'audio' | 'video', c: CodecSpec): RTCRtpCodecParameters[] {

@@ -76,11 +76,12 @@ export function extensionDataOffset(packet: Uint8Array, id: number, minLength: n
 /**
  * Receives each feedback message packet by packet (sequence order), with our send time, the
  * peer's arrival time (reference time + receive deltas, §3.1.5, receiver clock ms) and the
- * size: the send-side bandwidth estimator (src/cc) implements it.
+ * size, and the probe cluster the packet belonged to (-1 = none): the send-side bandwidth
+ * estimator (src/cc) implements it.
  */
 export interface TransportCcFeedbackObserver {
   beginFeedback(): void;
-  addReceived(sendTime: number, arrivalTime: number, size: number): void;
+  addReceived(sendTime: number, arrivalTime: number, size: number, probeCluster: number): void;
   addLost(): void;
   endFeedback(now: number): void;
 }
@@ -105,6 +106,8 @@ export class TransportCcSender {
   #sizes: Uint16Array | null = null;
   #seqs: Int32Array | null = null;
   #status: Uint8Array | null = null;
+  /** Probe cluster id of each remembered packet (-1 = not a probe), src/cc/probe-controller.ts. */
+  #clusters: Int32Array | null = null;
   // Ring of feedback samples: bytes the peer confirmed, and the send-time span they cover.
   // Allocated with the history (a connection that never sends media pays nothing).
   #rateBytes: Float64Array | null = null;
@@ -139,8 +142,11 @@ export class TransportCcSender {
     this.stampAt(packet, at.transportCc ?? -1, at.absSendTime ?? -1);
   }
 
-  /** stamp() with the offsets as numbers (-1 = absent): the pacer's allocation-free form. */
-  stampAt(packet: Uint8Array, transportCcOffset: number, absSendTimeOffset: number): void {
+  /**
+   * stamp() with the offsets as numbers (-1 = absent): the pacer's allocation-free form.
+   * `probeCluster` tags a bandwidth-probe packet in the history (-1 = none).
+   */
+  stampAt(packet: Uint8Array, transportCcOffset: number, absSendTimeOffset: number, probeCluster = -1): void {
     const now = this.#now();
     if (absSendTimeOffset >= 0) writeAbsSendTime(packet, absSendTimeOffset, now);
     const o = transportCcOffset;
@@ -155,6 +161,7 @@ export class TransportCcSender {
       this.#sizes = new Uint16Array(HISTORY);
       this.#seqs = new Int32Array(HISTORY).fill(-1);
       this.#status = new Uint8Array(HISTORY);
+      this.#clusters = new Int32Array(HISTORY);
       this.#rateBytes = new Float64Array(RATE_SAMPLES);
       this.#rateFirstSend = new Float64Array(RATE_SAMPLES);
       this.#rateLastSend = new Float64Array(RATE_SAMPLES);
@@ -164,6 +171,7 @@ export class TransportCcSender {
     (this.#sizes as Uint16Array)[i] = Math.min(packet.length, 0xffff);
     this.#seqs[i] = seq;
     (this.#status as Uint8Array)[i] = Status.Sent;
+    (this.#clusters as Int32Array)[i] = probeCluster;
   }
 
   /** Feedback from the peer (§3.1): counts, and one delivery-rate sample from what it confirms. */
@@ -173,6 +181,7 @@ export class TransportCcSender {
     const status = this.#status;
     const times = this.#sendTimes;
     const sizes = this.#sizes;
+    const clusters = this.#clusters;
     let bytes = 0;
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
@@ -198,7 +207,7 @@ export class TransportCcSender {
         bytes += sizes[i];
         if (times[i] < first) first = times[i];
         if (times[i] > last) last = times[i];
-        observer?.addReceived(times[i], arrival, sizes[i]);
+        observer?.addReceived(times[i], arrival, sizes[i], clusters ? clusters[i] : -1);
       } else if (was === Status.Sent) {
         status[i] = Status.Lost;
         this.stats.packetsReportedLost++;

@@ -75,8 +75,11 @@ describe('simulcast between two omnirtc peers', () => {
       const inbound = [...(await b.getStats()).values()].filter((s) => s.type === 'inbound-rtp');
       expect(inbound.map((s) => s.rid).sort()).toEqual(['f', 'h', 'q']);
       expect(new Set(inbound.map((s) => s.ssrc)).size).toBe(3);
-      // The rid routing counters ride on the first layer's entry (one SSRC learned per layer).
-      expect(inbound.find((s) => s.rid === 'q')?.omnirtcRidRouting).toEqual({ learned: 3, unknownRid: 0, unroutable: 0 });
+      // The rid routing counters ride on the first layer's entry (one SSRC learned per layer,
+      // and the first layer's RTX SSRC when a bandwidth probe sent RTX copies of its media).
+      const routing = inbound.find((s) => s.rid === 'q')?.omnirtcRidRouting as { learned: number; unknownRid: number; unroutable: number };
+      expect({ ...routing, learned: Math.min(routing.learned, 3) }).toEqual({ learned: 3, unknownRid: 0, unroutable: 0 });
+      expect(routing.learned).toBeLessThanOrEqual(4);
       for (const s of inbound) expect(s.framesReceived).toBe(3);
       expect(inbound.find((s) => s.rid === 'h')?.pliCount).toBe(before + 1);
       const outbound = [...(await a.getStats()).values()].filter((s) => s.type === 'outbound-rtp');

@@ -3,7 +3,10 @@
 // pacer, a bottleneck link (capacity, drop-tail queue, propagation delay, seeded random loss)
 // and a receiver that reports every packet's fate in transport-cc style feedback every
 // feedbackIntervalMs. 1 ms steps; no timers, no sockets, deterministic for a seed.
+// With `probing`, a ProbeController sends its clusters (queued media first, else padding of
+// PROBE_PACKET_BYTES), each packet tagged with its cluster id in the feedback.
 import { Pacer } from '../../src/cc/pacer';
+import { PROBE_PACKET_BYTES, ProbeController } from '../../src/cc/probe-controller';
 import { SendSideBandwidthEstimator, type BandwidthEstimatorOptions } from '../../src/cc/send-side-bwe';
 import { seededRandom } from '../sim/seeded-random';
 
@@ -23,6 +26,9 @@ export interface LinkSimOptions {
   estimator?: BandwidthEstimatorOptions;
   /** Receiver clock offset (ms): only differences of arrival times may matter. */
   receiverClockOffset?: number;
+  /** Bandwidth probing (src/cc/probe-controller.ts) from `probeFrom` ms (default 0). */
+  probing?: boolean;
+  probeFrom?: number;
 }
 
 export interface LinkSimResult {
@@ -33,6 +39,11 @@ export interface LinkSimResult {
   sentPackets: number;
   lostPackets: number;
   maxPacerQueue: number;
+  probes: ProbeController | null;
+  /** When each probe round began (ms). */
+  probeRounds: number[];
+  /** The longest any packet waited in the pacer after `t` ms, per call. */
+  maxPacerDelayAfter: (t: number) => number;
 }
 
 const PACKET = 1200;
@@ -48,6 +59,11 @@ export function runLinkSim(o: LinkSimOptions): LinkSimResult {
   // Per packet, by index: send time, size, arrival (NaN = lost), reported.
   const sendAt: number[] = [];
   const size: number[] = [];
+  const cluster: number[] = [];
+  let sendingCluster = -1;
+  const probes = o.probing ? new ProbeController(bwe) : null;
+  const probeRounds: number[] = [];
+  const pacerDelays: { t: number; delay: number }[] = [];
   const arrival: number[] = [];
   let linkFreeAt = 0;
   let lost = 0;
@@ -61,6 +77,7 @@ export function runLinkSim(o: LinkSimOptions): LinkSimResult {
     const i = sendAt.length;
     sendAt.push(now);
     size.push(bytes);
+    cluster.push(sendingCluster);
     const c = o.capacity(now);
     const start = Math.max(now, linkFreeAt);
     if (start - now > queueLimit) {
@@ -96,6 +113,24 @@ export function runLinkSim(o: LinkSimOptions): LinkSimResult {
       const due = pacer.pollTimeout();
       if (due !== undefined && due <= now) pacer.process(now);
       maxPacerQueue = Math.max(maxPacerQueue, pacer.queuedPackets);
+      if (now % 10 === 0) pacerDelays.push({ t: now, delay: pacer.queueDelay(now) });
+    }
+    if (probes && now >= (o.probeFrom ?? 0)) {
+      const s = probes.stats;
+      const rounds = s.initialProbes + s.furtherProbes + s.demandProbes;
+      probes.handleTimeout(now, { ready: true, queueDelayMs: pacer ? pacer.queueDelay(now) : 0 });
+      if (s.initialProbes + s.furtherProbes + s.demandProbes > rounds) probeRounds.push(now);
+      for (let due = probes.pollTimeout(now); due !== undefined && due <= now; due = probes.pollTimeout(now)) {
+        sendingCluster = probes.currentCluster;
+        // Queued media first (the pacer's sink transmits it), else a padding packet.
+        let bytes = pacer ? pacer.releaseNext(now) : 0;
+        if (bytes === 0) {
+          bytes = PROBE_PACKET_BYTES;
+          transmit(bytes);
+        }
+        sendingCluster = -1;
+        probes.packetSent(now, bytes);
+      }
     }
     if (now % fbInterval === 0) {
       // The receiver reports every packet whose fate it knows by now: arrived, or passed by a later arrival.
@@ -113,13 +148,14 @@ export function runLinkSim(o: LinkSimOptions): LinkSimResult {
       bwe.beginFeedback();
       for (let i = fb.from; i < fb.to; i++) {
         if (Number.isNaN(arrival[i]) || arrival[i] > now) bwe.addLost();
-        else bwe.addReceived(sendAt[i], arrival[i] + clockOffset, size[i]);
+        else bwe.addReceived(sendAt[i], arrival[i] + clockOffset, size[i], cluster[i]);
       }
       bwe.endFeedback(now);
     }
     if (now % 100 === 0) samples.push({ t: now, estimate: bwe.estimate });
   }
-  return { estimator: bwe, pacer, samples, sentPackets: sendAt.length, lostPackets: lost, maxPacerQueue };
+  const maxPacerDelayAfter = (t: number): number => Math.max(0, ...pacerDelays.filter((d) => d.t >= t).map((d) => d.delay));
+  return { estimator: bwe, pacer, samples, sentPackets: sendAt.length, lostPackets: lost, maxPacerQueue, probes, probeRounds, maxPacerDelayAfter };
 }
 
 /** Samples in [from, to] ms. */
