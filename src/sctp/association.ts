@@ -93,6 +93,8 @@ const MIN_FRAGMENT = 256;
  * off) with its window collapsed. A second probe, PTO later, makes that one in 25.
  */
 const MAX_PROBES = 2;
+/** Repeats of our latest SACK while the peer is silent and we report gaps. */
+const MAX_GAP_REFRESHES = 2;
 
 export class SctpAssociation {
   readonly options: ResolvedOptions;
@@ -162,6 +164,9 @@ export class SctpAssociation {
   private sackImmediate = false;
   private packetsSinceSack = 0;
   private sackDeadline = Number.POSITIVE_INFINITY;
+  /** When to repeat the last SACK if the peer falls silent while we report gaps (see handleInput). */
+  private gapRefreshAt = Number.POSITIVE_INFINITY;
+  private gapRefreshes = 0;
   private undeliveredBytes = 0;
   private lastAdvertisedRwnd = 0;
 
@@ -406,7 +411,7 @@ export class SctpAssociation {
     const wasOpen = this.stateValue !== 'closed';
     this.stateValue = 'closed';
     this.connectCalled = true;
-    this.t1 = this.t2 = this.t3 = this.rackDeadline = this.tlpDeadline = this.sackDeadline = this.reconfigDeadline = this.heartbeatAt = Number.POSITIVE_INFINITY;
+    this.t1 = this.t2 = this.t3 = this.rackDeadline = this.tlpDeadline = this.sackDeadline = this.gapRefreshAt = this.reconfigDeadline = this.heartbeatAt = Number.POSITIVE_INFINITY;
     this.sendQueue.clear();
     this.sent = [];
     this.sentHead = 0;
@@ -422,7 +427,7 @@ export class SctpAssociation {
   // ---------------------------------------------------------------- timers
 
   pollTimeout(): number | undefined {
-    const t = Math.min(this.t1, this.t2, this.t3, this.rackDeadline, this.tlpDeadline, this.sackDeadline, this.reconfigDeadline, this.heartbeatAt);
+    const t = Math.min(this.t1, this.t2, this.t3, this.rackDeadline, this.tlpDeadline, this.sackDeadline, this.gapRefreshAt, this.reconfigDeadline, this.heartbeatAt);
     return t === Number.POSITIVE_INFINITY ? undefined : t;
   }
 
@@ -439,6 +444,14 @@ export class SctpAssociation {
     if (this.sackDeadline <= now) {
       this.sackDeadline = Number.POSITIVE_INFINITY;
       if (this.sackOwed) this.sackImmediate = true;
+    }
+    if (this.gapRefreshAt <= now) {
+      this.gapRefreshAt = Number.POSITIVE_INFINITY;
+      if (this.tracker.hasGaps && this.stateValue === 'established') {
+        this.sackOwed = this.sackImmediate = true;
+        this.counters.sackRefreshes++;
+        if (++this.gapRefreshes < MAX_GAP_REFRESHES) this.gapRefreshAt = now + this.gapRefreshDelay() * 2 ** this.gapRefreshes;
+      }
     }
     if (this.reconfigDeadline <= now) {
       this.reconfigDeadline = Number.POSITIVE_INFINITY;
@@ -609,7 +622,17 @@ export class SctpAssociation {
       // delayed-ack time leaves it idle — or in T3 — meanwhile.
       if (++this.packetsSinceSack >= 2 || gapsBefore || this.tracker.hasGaps || this.tracker.hasDuplicates) this.sackImmediate = true;
       if (!this.sackImmediate && this.sackDeadline === Number.POSITIVE_INFINITY) this.sackDeadline = now + this.options.delayedAckMs;
+      // While we report gaps the peer owes us retransmissions. If it falls silent, the
+      // SACK that would let it send them may have been lost — and an RFC 9260 sender
+      // without a tail-loss probe (dcsctp) then waits for T3 (≥ 400 ms, backed off).
+      // Repeating our latest SACK after a short silence repairs that loss first.
+      this.gapRefreshes = 0;
+      this.gapRefreshAt = this.tracker.hasGaps ? now + this.gapRefreshDelay() : Number.POSITIVE_INFINITY;
     }
+  }
+
+  private gapRefreshDelay(): number {
+    return Math.min(100, Math.max(20, 2 * this.rto.smoothedRtt));
   }
 
   /**

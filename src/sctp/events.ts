@@ -43,6 +43,8 @@ export interface SctpCounters {
   fastRetransmits: number;
   timeoutRetransmits: number;
   tailLossProbes: number;
+  /** SACKs repeated because the peer fell silent while we reported gaps. */
+  sackRefreshes: number;
   t3Expiries: number;
   abandonedMessages: number;
   forwardTsnsSent: number;
@@ -73,6 +75,7 @@ export function newCounters(): SctpCounters {
     fastRetransmits: 0,
     timeoutRetransmits: 0,
     tailLossProbes: 0,
+    sackRefreshes: 0,
     t3Expiries: 0,
     abandonedMessages: 0,
     forwardTsnsSent: 0,

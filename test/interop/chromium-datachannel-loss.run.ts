@@ -108,6 +108,7 @@ function snapshot(): Record<string, number> {
     t3: c.t3Expiries,
     timeoutRtx: c.timeoutRetransmits,
     tlp: c.tailLossProbes,
+    sackRefreshes: c.sackRefreshes,
     rxGaps: a.tracker.starts.length,
     rxBuffered: a.reassembler.bufferedBytes,
     rxUndelivered: a.undeliveredBytes,
@@ -256,7 +257,7 @@ async function omniToChrome(page: Page, dc: RTCDataChannel, deadlineMs: number):
 function diff(before: Record<string, number>): Record<string, number> {
   const now = associations[0].counters as unknown as Record<string, number>;
   const out: Record<string, number> = {};
-  for (const k of ['fastRetransmits', 'timeoutRetransmits', 't3Expiries', 'tailLossProbes', 'duplicateTsns', 'noBufferDrops', 'outOfWindowTsns', 'packetsSent', 'packetsReceived']) out[k] = now[k] - (before[k] ?? 0);
+  for (const k of ['fastRetransmits', 'timeoutRetransmits', 't3Expiries', 'tailLossProbes', 'sackRefreshes', 'duplicateTsns', 'noBufferDrops', 'outOfWindowTsns', 'packetsSent', 'packetsReceived']) out[k] = now[k] - (before[k] ?? 0);
   return out;
 }
 

@@ -91,6 +91,36 @@ describe('SACK timing with an owner that feeds packets in bursts (RFC 9260 §6.2
     expect(sacksOf(b)).toEqual([{ cum: tsnOf(p0), gaps: 0 }]);
   });
 
+  it('while it reports gaps and the peer falls silent, the receiver repeats its latest SACK, twice at most', () => {
+    const { a, b, now } = pair();
+    const [p0, p1, p2] = dataPackets(a, 3, now);
+    b.handleInput(now, p0);
+    b.handleInput(now, p2); // p1 missing
+    expect(sacksOf(b)).toContainEqual({ cum: tsnOf(p0), gaps: 1 });
+    // That SACK may have been lost; a sender without a tail-loss probe would sit in T3.
+    const repeats: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const due = b.pollTimeout();
+      if (due === undefined || due > now + 5000) break;
+      b.handleTimeout(due);
+      const s = sacksOf(b);
+      if (s.length > 0) {
+        expect(s).toEqual([{ cum: tsnOf(p0), gaps: 1 }]);
+        repeats.push(due - now);
+      }
+    }
+    expect(repeats.length).toBe(2);
+    expect(repeats[0]).toBeLessThanOrEqual(100);
+    expect(b.counters.sackRefreshes).toBe(2);
+    // The hole filled, nothing to repeat: the next silence stays silent.
+    b.handleInput(now + 1000, p1);
+    expect(sacksOf(b)).toEqual([{ cum: tsnOf(p2), gaps: 0 }]);
+    const due = b.pollTimeout();
+    if (due !== undefined) b.handleTimeout(due);
+    expect(sacksOf(b)).toEqual([]);
+    expect(b.counters.sackRefreshes).toBe(2);
+  });
+
   it('the SACKs queued for a burst are bounded (a flood fed without polling)', () => {
     const { a, b, now } = pair();
     // 200 packets: copies of one DATA packet with the TSN rewritten (cwnd would not let
