@@ -25,6 +25,19 @@ interface Result {
   name: string;
   bytesPerSec: number;
   msgsPerSec: number;
+  /**
+   * CPU time of the whole process (every thread, user + system) per wall second while
+   * measuring: 1.0 is one core busy. node-datachannel spreads its stack over several
+   * native threads, the omnirtc and werift rows run in one JS thread, so MB/s alone
+   * compares thread counts as much as stacks; CPU ms per MB compares the work.
+   */
+  cores?: number;
+}
+
+/** CPU seconds (user + system, all threads) since `from`. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
 }
 
 const SIZES = [1024, 16 * 1024, 64 * 1024];
@@ -69,12 +82,13 @@ function omnirtc(size: number, ms: number): Result {
   }
   bytes = msgs = 0;
   const t0 = now();
+  const c0 = process.cpuUsage();
   while (now() - t0 < ms) {
     fill(ca);
     step();
   }
   const dt = (now() - t0) / 1000;
-  return { name: `omnirtc SCTP ${size / 1024} KiB`, bytesPerSec: bytes / dt, msgsPerSec: msgs / dt };
+  return { name: `omnirtc SCTP ${size / 1024} KiB`, bytesPerSec: bytes / dt, msgsPerSec: msgs / dt, cores: cpuSince(c0) / dt };
 }
 
 interface WeriftTransport {
@@ -135,9 +149,10 @@ async function werift(size: number, ms: number): Promise<Result> {
   await new Promise((r) => setTimeout(r, Math.min(300, ms / 4)));
   bytes = msgs = 0;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   await new Promise((r) => setTimeout(r, ms));
   const dt = (performance.now() - t0) / 1000;
-  const result = { name: `werift SCTP ${size / 1024} KiB`, bytesPerSec: bytes / dt, msgsPerSec: msgs / dt };
+  const result = { name: `werift SCTP ${size / 1024} KiB`, bytesPerSec: bytes / dt, msgsPerSec: msgs / dt, cores: cpuSince(c0) / dt };
   stop = true;
   closed = true;
   void running; // pending sends never resolve once the link is cut
@@ -150,10 +165,12 @@ async function werift(size: number, ms: number): Promise<Result> {
 const MEASURE_AND_REPORT = `  setTimeout(() => {
     bytes = msgs = 0;
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     setTimeout(() => {
       const dt = (performance.now() - t0) / 1000;
+      const cu = process.cpuUsage(c0);
       stop = true;
-      console.log(JSON.stringify({ bytesPerSec: bytes / dt, msgsPerSec: msgs / dt }));
+      console.log(JSON.stringify({ bytesPerSec: bytes / dt, msgsPerSec: msgs / dt, cores: (cu.user + cu.system) / 1e6 / dt }));
       process.exit(0);
     }, ms);
   }, Math.min(300, ms / 4));
@@ -218,9 +235,9 @@ async function nodeDatachannel(size: number, ms: number): Promise<Result> {
   });
   const line = out.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error('no result (is node-datachannel installed?)');
-  const r = JSON.parse(line) as { bytesPerSec?: number; msgsPerSec?: number; error?: string };
+  const r = JSON.parse(line) as { bytesPerSec?: number; msgsPerSec?: number; cores?: number; error?: string };
   if (r.error) throw new Error(r.error);
-  return { name, bytesPerSec: r.bytesPerSec ?? 0, msgsPerSec: r.msgsPerSec ?? 0 };
+  return { name, bytesPerSec: r.bytesPerSec ?? 0, msgsPerSec: r.msgsPerSec ?? 0, cores: r.cores };
 }
 
 // werift's whole stack (ICE + DTLS + SCTP + data channel, TypeScript) between two
@@ -283,9 +300,9 @@ async function weriftFullStack(size: number, ms: number): Promise<Result> {
   });
   const line = out.text.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error(`no result (needs root for unshare -n): ${out.err.trim().split('\n')[0] ?? ''}`);
-  const r = JSON.parse(line) as { bytesPerSec?: number; msgsPerSec?: number; error?: string };
+  const r = JSON.parse(line) as { bytesPerSec?: number; msgsPerSec?: number; cores?: number; error?: string };
   if (r.error) throw new Error(r.error);
-  return { name, bytesPerSec: r.bytesPerSec ?? 0, msgsPerSec: r.msgsPerSec ?? 0 };
+  return { name, bytesPerSec: r.bytesPerSec ?? 0, msgsPerSec: r.msgsPerSec ?? 0, cores: r.cores };
 }
 
 async function omnirtcFullStack(size: number, ms: number): Promise<Result> {
@@ -316,9 +333,10 @@ async function omnirtcFullStack(size: number, ms: number): Promise<Result> {
     await new Promise((r) => setTimeout(r, Math.min(300, ms / 4)));
     bytes = msgs = 0;
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await new Promise((r) => setTimeout(r, ms));
     const dt = (performance.now() - t0) / 1000;
-    return { name: `omnirtc (full WebRTC over loopback) ${size / 1024} KiB`, bytesPerSec: bytes / dt, msgsPerSec: msgs / dt };
+    return { name: `omnirtc (full WebRTC over loopback) ${size / 1024} KiB`, bytesPerSec: bytes / dt, msgsPerSec: msgs / dt, cores: cpuSince(c0) / dt };
   } finally {
     a.close();
     b.close();
@@ -327,7 +345,9 @@ async function omnirtcFullStack(size: number, ms: number): Promise<Result> {
 
 function row(r: Result, base: Result | undefined, ndc: Result | undefined): string {
   const ratio = (x: Result | undefined) => (x && x.bytesPerSec > 0 ? (r.bytesPerSec / x.bytesPerSec).toFixed(2) : 'n/a');
-  return `| ${r.name} | ${(r.bytesPerSec / 1e6).toFixed(1)} | ${Math.round(r.msgsPerSec).toLocaleString('en')} | ${ratio(base)} | ${ratio(ndc)} |`;
+  const cores = r.cores !== undefined && r.bytesPerSec > 0 ? r.cores.toFixed(2) : 'n/a';
+  const msPerMb = r.cores !== undefined && r.bytesPerSec > 0 ? ((1000 * r.cores) / (r.bytesPerSec / 1e6)).toFixed(1) : 'n/a';
+  return `| ${r.name} | ${(r.bytesPerSec / 1e6).toFixed(1)} | ${Math.round(r.msgsPerSec).toLocaleString('en')} | ${cores} | ${msPerMb} | ${ratio(base)} | ${ratio(ndc)} |`;
 }
 
 export async function run(): Promise<BenchSection> {
@@ -336,9 +356,12 @@ export async function run(): Promise<BenchSection> {
     'The "SCTP" rows run the SCTP layer alone over an in-memory link (omnirtc, werift); the "full" rows run',
     'the whole stack (ICE + DTLS + SCTP + data channel) over UDP on 127.0.0.1: omnirtc in this process,',
     'node-datachannel (native libdatachannel + usrsctp, multi-threaded) in a child process.',
+    '"cores": CPU time of the whole process (all threads, user + system) per second while measuring; "CPU ms/MB":',
+    'that CPU time per MB delivered (both peers are in the one process in every row). On a shared machine MB/s',
+    'moves with the load; CPU ms/MB much less.',
     '',
-    '| case | MB/s | messages/s | × werift | × node-datachannel |',
-    '|---|---:|---:|---:|---:|',
+    '| case | MB/s | messages/s | cores | CPU ms/MB | × werift | × node-datachannel |',
+    '|---|---:|---:|---:|---:|---:|---:|',
   ];
   // The omnirtc full-stack cases run first: werift's in-process SCTP objects keep timers
   // and garbage alive after their case ends, which would slow whatever runs after them.
@@ -361,7 +384,7 @@ export async function run(): Promise<BenchSection> {
     const wf = await weriftFullStack(size, RUN_MS).catch((e: Error) => ({ name: `werift full WebRTC ${size / 1024} KiB (not run: ${e.message})`, bytesPerSec: 0, msgsPerSec: 0 }));
     const full = fullBySize.get(size)!;
     lines.push(row(o, w, n), row(w, w, n), row(full, w, n), row(wf, w, n), row(n, w, n));
-    if (wf.bytesPerSec > 0) lines.push(`| omnirtc full ÷ werift full ${size / 1024} KiB | | | ${(full.bytesPerSec / wf.bytesPerSec).toFixed(2)} | |`);
+    if (wf.bytesPerSec > 0) lines.push(`| omnirtc full ÷ werift full ${size / 1024} KiB | | | | | ${(full.bytesPerSec / wf.bytesPerSec).toFixed(2)} | |`);
   }
   return { title: 'SCTP data channels (omnirtc/sctp vs werift vs node-datachannel)', lines };
 }
