@@ -1,8 +1,11 @@
 // omnirtc sends ffmpeg VP8 to Chromium with transport-cc negotiated: the pacer releases the
 // video at 2.5 × the send-side estimate, Chromium's transport-cc feedback drives the estimate
 // (src/cc). Samples, every 500 ms, our availableOutgoingBitrate and pacer state and Chrome's
-// framesDecoded. Argument: 'clean' (loopback as is) or a bit rate the test runner limited
-// `lo` to with tc tbf (then ffmpeg encodes noisy video at twice that rate). Run inside a
+// framesDecoded; at the end Chrome's inbound-rtp (decode health: PLIs, dropped frames, RTX
+// received — our bandwidth probes are RTX copies and RTX padding). Argument: 'clean'
+// (loopback as is), 'clean-nortx' (no RTX offered: the probes are padding on the media
+// SSRC) or a bit rate the test runner limited `lo` to with tc tbf (then ffmpeg encodes
+// noisy video at twice that rate). Run inside a
 // lo-only namespace by chromium-bwe.test.ts. Prints one JSON line.
 import { MediaStream, MediaStreamTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpSender, type RTCBandwidthEstimateEvent } from '../../src/index';
 import { chromeAnswer, openChromium, PAGE_SIGNALLING } from './chromium-harness';
@@ -27,9 +30,20 @@ interface Sample {
   pacerQueued?: number;
 }
 
+/** `sdp` with the rtx payload types removed from its m= lines and their a= lines dropped. */
+function withoutRtx(sdp: string): string {
+  const rtx = new Set([...sdp.matchAll(/a=rtpmap:(\d+) rtx\//gi)].map((m) => m[1]));
+  return sdp
+    .split('\r\n')
+    .filter((l) => !/^a=(rtpmap|fmtp|rtcp-fb):(\d+)/.test(l) || !rtx.has((/^a=\w+[-\w]*:(\d+)/.exec(l) as RegExpExecArray)[1]))
+    .map((l) => (l.startsWith('m=') ? l.split(' ').filter((t, i) => i < 3 || !rtx.has(t)).join(' ') : l))
+    .join('\r\n');
+}
+
 async function main(): Promise<void> {
+  // 'clean-nortx': VP8 offered without RTX, so our probes are padding-only packets on the media SSRC.
   const mode = process.argv[2] ?? 'clean';
-  const limit = mode === 'clean' ? undefined : Number(mode);
+  const limit = mode === 'clean' || mode === 'clean-nortx' ? undefined : Number(mode);
   const bitrate = limit === undefined ? 1_200_000 : 2 * limit;
   const frames = ffmpegVp8Frames({
     source: limit !== undefined ? 'testsrc2=size=640x360:rate=30,noise=alls=30:allf=t' : 'testsrc=size=640x360:rate=30',
@@ -53,8 +67,11 @@ async function main(): Promise<void> {
       pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
     });
     await chrome.page.addScriptTag({ content: PAGE_SCRIPT });
-    const answer = await chromeAnswer(chrome.page, pc.localDescription?.sdp ?? '');
+    const chromeSdp = await chromeAnswer(chrome.page, pc.localDescription?.sdp ?? '');
+    // Without RTX in the answer we apply, our sender has no RTX: its probes become padding on the media SSRC.
+    const answer = mode === 'clean-nortx' ? withoutRtx(chromeSdp) : chromeSdp;
     result.answerTransportCc = /a=rtcp-fb:\d+ transport-cc/.test(answer);
+    result.answerRtx = /a=rtpmap:\d+ rtx\//i.test(answer);
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
     const t0 = Date.now();
     while (pc.connectionState !== 'connected') {
@@ -95,6 +112,16 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 700));
     await sample(Date.now() - start);
     result.samples = samples;
+    result.chromeInbound = await chrome.page.evaluate(async () => {
+      const w = window as unknown as { pc: RTCPeerConnection };
+      let out: Record<string, unknown> = {};
+      (await w.pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') {
+          out = { packetsReceived: s.packetsReceived, packetsLost: s.packetsLost, framesReceived: s.framesReceived, framesDecoded: s.framesDecoded, framesDropped: s.framesDropped, keyFramesDecoded: s.keyFramesDecoded, pliCount: s.pliCount, firCount: s.firCount, nackCount: s.nackCount, freezeCount: s.freezeCount, retransmittedPacketsReceived: s.retransmittedPacketsReceived };
+        }
+      });
+      return out;
+    });
     result.events = events;
     const ours = [...(await pc.getStats()).values()];
     const outbound = ours.find((s) => s.type === 'outbound-rtp' && s.kind === 'video');
