@@ -9,6 +9,8 @@ import { negotiate, trickle, waitFor } from './webrtc-harness';
 // is a 1 Mbit/s bottleneck with a drop-tail queue; b → a is clean. a writes VP8 frames at
 // 2 Mbit/s. The congestion controller must see the bottleneck (delay trend, then loss) and
 // settle below its capacity; the pacer must keep its queue within its bounds meanwhile.
+// And with room to spare (a 6 Mbit/s link, 5 Mbit/s written): bandwidth probing must lift
+// the 1 Mbit/s start estimate quickly enough that the pacer stops holding the video back.
 
 const CAPACITY = 1_000_000;
 const PROPAGATION_MS = 10;
@@ -105,9 +107,18 @@ interface LinkedPair {
   close(): void;
 }
 
+/** The transports the latest connectOverNetwork made, by local address. */
+const transports = new Map<string, Connection>();
+
 /** a (10.9.0.1) sends one video track to b (10.9.0.2) over `net`; resolves once both are connected. */
 async function connectOverNetwork(net: VirtualNetwork): Promise<LinkedPair> {
-  setPeerTransportFactory((config, cert, listener, init) => new Connection(config, cert, listener, { ...init, adapter: net.adapter(config.iceAddresses?.[0] ?? '') }));
+  transports.clear();
+  setPeerTransportFactory((config, cert, listener, init) => {
+    const address = config.iceAddresses?.[0] ?? '';
+    const c = new Connection(config, cert, listener, { ...init, adapter: net.adapter(address) });
+    transports.set(address, c);
+    return c;
+  });
   const a = new RTCPeerConnection({ iceAddresses: ['10.9.0.1'] });
   const b = new RTCPeerConnection({ iceAddresses: ['10.9.0.2'] });
   const close = (): void => {
@@ -230,6 +241,36 @@ describe('congestion control between two omnirtc peers over a throttled virtual 
       // Little is lost at the bottleneck, so nearly every frame arrives whole.
       expect(bottleneck.dropped).toBeLessThan(0.05 * (bottleneck.delivered + bottleneck.dropped));
       expect(pair.framesReceived()).toBeGreaterThan(0.85 * frames);
+    } finally {
+      pair.close();
+    }
+  }, 30_000);
+
+  it('a 5 Mbit/s stream over a 6 Mbit/s link: probing lifts the estimate, the pacer holds packets < 300 ms after 2 s', async () => {
+    const capacity = 6 * CAPACITY;
+    const link = new VirtualLink(capacity);
+    const pair = await connectOverNetwork(new VirtualNetwork([['10.9.0.1', '10.9.0.2', link]]));
+    try {
+      const sender = transports.get('10.9.0.1') as Connection;
+      expect(sender).toBeDefined();
+      // After 2 s, the longest wait of any packet from then on (the pacer's own counter, restarted).
+      setTimeout(() => {
+        sender.pacer.stats.maxQueueDelayMs = 0;
+      }, 2000);
+      const frames = 150; // 5 s at 30 fps
+      const { samples } = await writeVideo(pair, frames, () => Math.round(5_000_000 / 8 / 30));
+      await sleep(300);
+      verbose('5 Mbit/s over 6', samples, link, pair.framesReceived());
+      const bwe = sender.bandwidthEstimator.stats;
+      expect(bwe.probeClusters).toBeGreaterThanOrEqual(2);
+      expect(bwe.probeIncreases).toBeGreaterThanOrEqual(1);
+      // Within 2 s the estimate × 2.5 (the pacing rate) covers the 5 Mbit/s written.
+      const early = samples.filter((s) => s.t <= 2000).map((s) => s.bitrate);
+      expect(Math.max(...early)).toBeGreaterThan(2_000_000);
+      // 500 ms bound plus a loaded machine's late timers would read ≥ 500: this is well under it.
+      expect(sender.pacer.stats.maxQueueDelayMs).toBeLessThan(300);
+      expect(link.dropped).toBeLessThan(0.02 * (link.delivered + link.dropped));
+      expect(pair.framesReceived()).toBeGreaterThan(0.9 * frames);
     } finally {
       pair.close();
     }
