@@ -1,13 +1,17 @@
 // Congestion control: CPU per 1000 transport-cc feedback packets processed (the send-side
 // estimator fed through the transport-cc send history) and pacer throughput, side by side
 // with werift's SenderBandwidthEstimator (its only sender-side estimator: a delivered-rate
-// average, no delay gradient). werift has no pacer, so that row says so.
+// average, no delay gradient). werift has no pacer, so that row says so. Bandwidth probing:
+// CPU with every packet in a probe cluster, and in virtual time (test/unit/cc-link-sim.ts's
+// bottleneck model) how fast the 1 Mbit/s start reaches a 5 Mbit/s link with and without it
+// (werift neither paces nor probes).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pacer } from '../src/cc/pacer.js';
 import { SendSideBandwidthEstimator } from '../src/cc/send-side-bwe.js';
 import { type TransportCc, parseRtcp, serializeRtcp } from '../src/rtp/index.js';
 import { TransportCcSender } from '../src/webrtc/transport-cc-sender.js';
+import { runLinkSim } from '../test/unit/cc-link-sim.js';
 import { type BenchSection, fmt, measure } from './harness.js';
 
 const require = createRequire(import.meta.url);
@@ -99,6 +103,39 @@ export async function run(): Promise<BenchSection> {
       parseRounds++;
     }
   }
+  // The same with every packet of the round in a probe cluster of 10 (tagged at stamping).
+  const ptcc = new TransportCcSender(() => now);
+  const pbwe = new SendSideBandwidthEstimator();
+  ptcc.feedbackObserver = pbwe;
+  let pseq = 0;
+  let pref = 0;
+  let cluster = 0;
+  let probeTime = 0;
+  let probeRounds = 0;
+  const timeProbed = (ms: number): void => {
+    probeTime = 0;
+    probeRounds = 0;
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      for (let i = 0; i < PACKETS; i++) {
+        now += 1;
+        if (i % 10 === 0) pbwe.startProbeCluster(++cluster, 20_000_000);
+        ptcc.stampAt(packet, 20, -1, cluster);
+        pbwe.probeSent(cluster, now, packet.length);
+      }
+      const fbs = feedbacks(pseq, pref);
+      pseq = (pseq + PACKETS) & 0xffff;
+      pref += MESSAGES;
+      const t0 = performance.now();
+      for (const fb of fbs) ptcc.handleFeedback(fb);
+      probeTime += performance.now() - t0;
+      probeRounds++;
+    }
+  };
+  timeProbed(300);
+  timeProbed(1000);
+  const oursProbed = (probeTime * 1000) / probeRounds;
+  if (pbwe.stats.probeResults === 0) lines.push('(bench error: no probe cluster was measured)');
   if (tcc.stats.feedbackUnknownPackets > 0) lines.push(`(bench error: ${tcc.stats.feedbackUnknownPackets} feedback entries did not match sent packets)`);
   const oursParsed = (parseTime * 1000) / parseRounds;
 
@@ -136,6 +173,7 @@ export async function run(): Promise<BenchSection> {
   lines.push('| case | µs / 1000 packets | × omnirtc |', '|---|---:|---:|');
   lines.push(`| omnirtc GCC estimator, parsed feedback | ${oursTimed.toFixed(1)} | 1.00 |`);
   lines.push(`| omnirtc GCC estimator incl. RTCP parse | ${oursParsed.toFixed(1)} | ${(oursParsed / oursTimed).toFixed(2)} |`);
+  lines.push(`| omnirtc GCC estimator, parsed feedback, every packet in a probe cluster | ${oursProbed.toFixed(1)} | ${(oursProbed / oursTimed).toFixed(2)} |`);
   lines.push(weriftUs === undefined ? '| werift SenderBandwidthEstimator | not loadable | – |' : `| werift SenderBandwidthEstimator (rate average, no delay gradient), parsed | ${weriftUs.toFixed(1)} | ${(weriftUs / oursTimed).toFixed(2)} |`);
   lines.push('');
 
@@ -167,5 +205,21 @@ export async function run(): Promise<BenchSection> {
   lines.push(`| ${binding.name} | ${fmt(binding.opsPerSec)} |`);
   lines.push('| werift | no pacer (packets go out as the application writes them) |');
   if (sunk === 0) lines.push('(no packet released: bench broken)');
+
+  // Probing in virtual time: a 5 Mbit/s bottleneck (20 ms propagation), the estimate starting at 1 Mbit/s.
+  const firstAt = (r: ReturnType<typeof runLinkSim>, level: number): string => {
+    const hit = r.samples.find((x) => x.estimate >= level);
+    return hit ? `${hit.t}` : `> ${r.samples.at(-1)?.t ?? 0}`;
+  };
+  lines.push('', 'Bandwidth probing in virtual time (test/unit/cc-link-sim.ts model: 5 Mbit/s bottleneck, 400 ms drop-tail queue, pacer at 2.5 × estimate; start estimate 1 Mbit/s):', '');
+  lines.push('| sender | probing | ms to estimate ≥ 4 Mbit/s | estimate at 2 s, Mbit/s | longest pacer wait after 2 s, ms | probe rounds |', '|---|---|---:|---:|---:|---:|');
+  for (const [label, sendRate] of [['encoder following the estimate', 'estimate'], ['fixed 4.5 Mbit/s (an SFU forwarding)', 4_500_000]] as const) {
+    for (const probing of [true, false]) {
+      const r = runLinkSim({ capacity: () => 5_000_000, durationMs: 10_000, sendRate, pacer: true, probing });
+      const at2 = r.samples.find((x) => x.t === 2000)?.estimate ?? 0;
+      lines.push(`| ${label} | ${probing ? 'yes' : 'no'} | ${firstAt(r, 4_000_000)} | ${(at2 / 1e6).toFixed(2)} | ${r.maxPacerDelayAfter(2000).toFixed(0)} | ${r.probeRounds.length} |`);
+    }
+  }
+  lines.push('| werift | no pacer, no probing | – | – | – | – |');
   return { title: 'Congestion control (send-side estimator, pacer)', lines };
 }

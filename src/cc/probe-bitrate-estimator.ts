@@ -65,6 +65,7 @@ class ClusterSlot {
 export class ProbeBitrateEstimator {
   readonly #slots: ClusterSlot[] = Array.from({ length: SLOTS }, () => new ClusterSlot());
   #next = 0;
+  #last: ClusterSlot = this.#slots[0];
   /** The best result produced since the last takeResult(), NaN when none. */
   #pending = Number.NaN;
   #pendingCluster = -1;
@@ -148,7 +149,15 @@ export class ProbeBitrateEstimator {
 
   #find(id: number): ClusterSlot | undefined {
     if (id < 0) return undefined;
-    for (const s of this.#slots) if (s.id === id) return s;
+    // A cluster's packets come in runs: the slot of the previous lookup usually matches.
+    const last = this.#last;
+    if (last.id === id) return last;
+    for (const s of this.#slots) {
+      if (s.id === id) {
+        this.#last = s;
+        return s;
+      }
+    }
     return undefined;
   }
 
