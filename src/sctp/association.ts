@@ -132,6 +132,8 @@ export class SctpAssociation {
   private flight = 0;
   private peerRwnd = 0;
   private pendingRetransmits = 0;
+  /** User-data bytes of those chunks: still outstanding to the peer's window (§6.2.1). */
+  private pendingRetransmitBytes = 0;
   private sendSeq = 0;
   private fastRtxBudget = false;
   private readonly cc: CongestionController;
@@ -416,7 +418,7 @@ export class SctpAssociation {
     this.sent = [];
     this.sentHead = 0;
     this.flight = 0;
-    this.pendingRetransmits = 0;
+    this.pendingRetransmits = this.pendingRetransmitBytes = 0;
     this.controlChunks = [];
     this.handshakeDue = false;
     this.shutdownDue = false;
@@ -495,6 +497,7 @@ export class SctpAssociation {
       c.misses = 0;
       this.flight -= c.data.length;
       this.pendingRetransmits++;
+      this.pendingRetransmitBytes += c.data.length;
       this.fastRtxBudget = true;
       this.tlpProbes++;
       this.counters.tailLossProbes++;
@@ -538,6 +541,7 @@ export class SctpAssociation {
         c.misses = 0;
         this.flight -= c.data.length;
         this.pendingRetransmits++;
+        this.pendingRetransmitBytes += c.data.length;
         this.counters.timeoutRetransmits++;
       }
     }
@@ -942,7 +946,7 @@ export class SctpAssociation {
       if (tsnLt(cum, c.tsn)) break;
       if (c.state === ChunkState.IN_FLIGHT || c.state === ChunkState.NACKED) {
         if (c.state === ChunkState.IN_FLIGHT) this.flight -= c.data.length;
-        else this.pendingRetransmits--;
+        else this.unmarkRetransmit(c);
         bytesAcked += c.data.length;
         if (c.sendSeq > newestAckedSeq) newestAckedSeq = c.sendSeq;
         if (this.rttSentAt >= 0 && c.tsn === this.rttTsn) {
@@ -968,7 +972,7 @@ export class SctpAssociation {
         const c = this.chunkAt(tsnAdd(cum, off));
         if (!c || c.state === ChunkState.ACKED || c.state === ChunkState.ABANDONED) continue;
         if (c.state === ChunkState.IN_FLIGHT) this.flight -= c.data.length;
-        else this.pendingRetransmits--;
+        else this.unmarkRetransmit(c);
         c.state = ChunkState.ACKED;
         bytesAcked += c.data.length;
         if (c.sendSeq > newestAckedSeq) newestAckedSeq = c.sendSeq;
@@ -999,8 +1003,9 @@ export class SctpAssociation {
     }
     this.cc.onAck(bytesAcked, cumAdvanced, flightBefore, now, this.highestAcked, this.nextTsn, this.rto.minRtt, this.rto.smoothedRtt);
     if (cumAdvanced) this.cc.onCumulativeAck(cum);
-    // §6.2.1: the peer's window less what is still in flight.
-    this.peerRwnd = Math.max(0, s.aRwnd - this.flight);
+    // §6.2.1 D iv: the peer's window less every byte still outstanding — in flight, or
+    // lost and awaiting retransmission (it will take room in the peer's buffer too).
+    this.peerRwnd = Math.max(0, s.aRwnd - this.flight - this.pendingRetransmitBytes);
     // §6.3.2 R2/R3: stop T3 when all is acknowledged; restart it on progress. R3 says
     // "when the earliest outstanding TSN is acknowledged"; we restart on any newly
     // acknowledged byte (as TCP does with SACK): while the peer keeps acknowledging,
@@ -1043,6 +1048,7 @@ export class SctpAssociation {
         this.flight -= c.data.length;
         this.cc.noteLost(c.data.length);
         this.pendingRetransmits++;
+        this.pendingRetransmitBytes += c.data.length;
         this.counters.fastRetransmits++;
         lost = true;
       } else if (c.sentAt + window < deadline) deadline = c.sentAt + window;
@@ -1056,6 +1062,12 @@ export class SctpAssociation {
     // §7.2.4 step 3: the first retransmission packet goes out regardless of cwnd.
     this.fastRtxBudget = true;
     if (this.rttSentAt >= 0 && this.chunkAt(this.rttTsn)?.state === ChunkState.NACKED) this.rttSentAt = -1;
+  }
+
+  /** A chunk awaiting retransmission is acknowledged, abandoned or sent again. */
+  private unmarkRetransmit(c: SentChunk): void {
+    this.pendingRetransmits--;
+    this.pendingRetransmitBytes -= c.data.length;
   }
 
   private compactSent(): void {
@@ -1078,7 +1090,7 @@ export class SctpAssociation {
       const c = this.chunkAt(t);
       if (!c) continue;
       if (c.state === ChunkState.IN_FLIGHT) this.flight -= c.data.length;
-      else if (c.state === ChunkState.NACKED) this.pendingRetransmits--;
+      else if (c.state === ChunkState.NACKED) this.unmarkRetransmit(c);
       c.state = ChunkState.ABANDONED;
     }
   }
@@ -1172,7 +1184,7 @@ export class SctpAssociation {
     const st = this.stateValue;
     if (st !== 'established' && st !== 'shutdown-pending' && st !== 'shutdown-sent' && st !== 'shutdown-received') return true;
     // RFC 9260 §9.2: the SHUTDOWN's cumulative TSN acknowledges like a SACK.
-    this.processSack({ cumulativeTsnAck: cum, aRwnd: this.peerRwnd + this.flight, gapStarts: [], gapEnds: [], duplicateTsns: [] }, now);
+    this.processSack({ cumulativeTsnAck: cum, aRwnd: this.peerRwnd + this.flight + this.pendingRetransmitBytes, gapStarts: [], gapEnds: [], duplicateTsns: [] }, now);
     if (st === 'shutdown-sent') {
       // §9.2 simultaneous shutdown: answer with SHUTDOWN ACK.
       this.stateValue = 'shutdown-ack-sent';
@@ -1450,7 +1462,7 @@ export class SctpAssociation {
         c.sendSeq = ++this.sendSeq;
         c.sentAt = now;
         this.flight += c.data.length;
-        this.pendingRetransmits--;
+        this.unmarkRetransmit(c);
         out.push(c);
         size += need;
       }
