@@ -4,7 +4,7 @@
 // are normalised to low S as noble's default does.
 import { ERR_INVALID_ARGUMENT, ERR_MALFORMED } from '../abi';
 import { loadBigEndian256, storeBigEndian256, lessThanMask } from './p256-field';
-import { p256Init, p256PointAdd, p256PointDecode, p256PointToAffineBytes, p256ScalarMulBase, p256ScalarMulVar } from './p256-point';
+import { p256Init, p256PointAdd, p256PointDecode, p256PointToAffineBytes, p256ScalarMulBase, p256ScalarMulPublic, p256ScalarMulVar } from './p256-point';
 import {
   HALF_N,
 
@@ -138,7 +138,7 @@ export function p256Verify(h: usize, r: usize, s: usize, q: usize, len: i32): i3
   scMontMul(U2, TMP, W);
   scFromMont(U2, U2); // r / s
   p256ScalarMulBase(PT, U1);
-  p256ScalarMulVar(PT2, PT2, U2);
+  p256ScalarMulPublic(PT2, PT2, U2);
   p256PointAdd(PT, PT, PT2);
   if (!p256PointToAffineBytes(XY, PT)) return 0;
   loadBigEndian256(TMP, XY);

@@ -215,6 +215,61 @@ export function p256ScalarMulVar(out: usize, p: usize, k: usize): void {
   memory.copy(out, ACC, 96);
 }
 
+const NAF_TABLE: usize = memory.data(8 * 96, 16);
+const NAF_DIGITS: usize = memory.data(260, 16);
+const NAF_K: usize = memory.data(40, 16);
+const NEGATED: usize = memory.data(96, 16);
+const ZERO_FE: usize = memory.data(32, 16);
+
+// out = k p for a PUBLIC scalar k < n (ECDSA verification's u2 Q): width-5 NAF (digits odd
+// in [-15, 15], at least four zeros between them), so about 52 additions instead of 64 and
+// the table entry is read directly. Branches and indexes depend on k: never use it on secrets.
+export function p256ScalarMulPublic(out: usize, p: usize, k: usize): void {
+  // Recode: while k > 0, take the signed residue mod 32 when k is odd, then halve.
+  memory.copy(NAF_K, k, 32);
+  store<u32>(NAF_K, 0, 32);
+  let top: i32 = -1;
+  for (let i = 0; i < 258; i++) {
+    let low = <i32>(load<u32>(NAF_K) & 31);
+    let digit: i32 = 0;
+    if (low & 1) {
+      digit = low >= 16 ? low - 32 : low;
+      // k -= digit (k + 16 stays below 2^257: nine limbs are enough).
+      let c: i64 = -<i64>digit;
+      for (let j: usize = 0; j < 36; j += 4) {
+        const v = <i64>load<u32>(NAF_K + j) + c;
+        store<u32>(NAF_K + j, <u32>v);
+        c = v >> 32;
+      }
+      top = i;
+    }
+    store<i8>(NAF_DIGITS + <usize>i, <i8>digit);
+    // k >>= 1
+    for (let j: usize = 0; j < 32; j += 4) {
+      store<u32>(NAF_K + j, (load<u32>(NAF_K + j) >> 1) | (load<u32>(NAF_K + j + 4) << 31));
+    }
+    store<u32>(NAF_K + 32, load<u32>(NAF_K + 32) >> 1);
+  }
+  // Odd multiples p, 3p, ..., 15p.
+  memory.copy(NAF_TABLE, p, 96);
+  p256PointDouble(DBL, p);
+  for (let j: usize = 1; j < 8; j++) p256PointAdd(NAF_TABLE + j * 96, NAF_TABLE + (j - 1) * 96, DBL);
+  memory.fill(ACC, 0, 96);
+  for (let i = top; i >= 0; i--) {
+    p256PointDouble(ACC, ACC);
+    const digit = <i32>load<i8>(NAF_DIGITS + <usize>i);
+    if (digit > 0) {
+      p256PointAdd(ACC, ACC, NAF_TABLE + <usize>((digit - 1) >> 1) * 96);
+    } else if (digit < 0) {
+      const entry = NAF_TABLE + <usize>((-digit - 1) >> 1) * 96;
+      memory.copy(NEGATED, entry, 96);
+      p256FeSub(NEGATED + 32, ZERO_FE, entry + 32);
+      p256PointAdd(ACC, ACC, NEGATED);
+    }
+  }
+  memory.copy(out, ACC, 96);
+}
+
 // Fixed-base comb table: row i holds j 16^i G for j = 1..15 as affine points, built once.
 const BASE_TABLE: usize = memory.data(64 * 15 * 64, 16);
 const ROW: usize = memory.data(15 * 96, 16);
