@@ -3,11 +3,11 @@
 // are big-endian 32-byte integers. Results match @noble/curves byte for byte: signatures
 // are normalised to low S as noble's default does.
 import { ERR_INVALID_ARGUMENT, ERR_MALFORMED } from '../abi';
-import { loadBigEndian256, storeBigEndian256, lessThanMask } from './p256-field';
+import { P, lessThanMask, loadBigEndian256, p256FeEqualMask, p256FeIsZeroMask, p256FeMul, p256FeSq, p256FeToMont, storeBigEndian256 } from './p256-field';
 import { p256Init, p256PointAdd, p256PointDecode, p256PointToAffineBytes, p256ScalarMulBase, p256ScalarMulPublic, p256ScalarMulVar } from './p256-point';
 import {
   HALF_N,
-
+  N,
   p256ScalarInit,
   scAdd,
   scFromMont,
@@ -140,11 +140,31 @@ export function p256Verify(h: usize, r: usize, s: usize, q: usize, len: i32): i3
   p256ScalarMulBase(PT, U1);
   p256ScalarMulPublic(PT2, PT2, U2);
   p256PointAdd(PT, PT, PT2);
-  if (!p256PointToAffineBytes(XY, PT)) return 0;
-  loadBigEndian256(TMP, XY);
-  scReduceOnce(TMP, TMP);
-  let diff: u32 = 0;
-  for (let i: usize = 0; i < 32; i += 4) diff |= load<u32>(TMP + i) ^ load<u32>(RR + i);
-  return diff == 0 ? 1 : 0;
+  return p256JacobianXMatches(PT, RR) ? 1 : 0;
+}
+
+const Z2: usize = memory.data(32, 16);
+const CAND: usize = memory.data(32, 16);
+
+// x(R) mod n == r without the inversion to affine: x(R) = X / Z^2, and x(R) mod n == r
+// means x(R) is r or r + n (x < p < 2n), the latter only when r + n < p. So test
+// X == r Z^2 and, if r + n < p, X == (r + n) Z^2, in the field. Infinity never matches.
+function p256JacobianXMatches(pt: usize, r: usize): bool {
+  if (p256FeIsZeroMask(pt + 64) != 0) return false;
+  p256FeSq(Z2, pt + 64);
+  p256FeToMont(CAND, r); // r < n < p
+  p256FeMul(CAND, CAND, Z2);
+  if (p256FeEqualMask(CAND, pt) != 0) return true;
+  // r + n, when it is below p.
+  let c: u64 = 0;
+  for (let i: usize = 0; i < 32; i += 4) {
+    const v = <u64>load<u32>(r + i) + <u64>load<u32>(N + i) + c;
+    store<u32>(CAND + i, <u32>v);
+    c = v >> 32;
+  }
+  if (c != 0 || lessThanMask(CAND, P) == 0) return false;
+  p256FeToMont(CAND, CAND);
+  p256FeMul(CAND, CAND, Z2);
+  return p256FeEqualMask(CAND, pt) != 0;
 }
 

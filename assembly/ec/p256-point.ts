@@ -170,10 +170,16 @@ function p256PointAddAffine(out: usize, p: usize, q: usize): void {
   memory.copy(out, SUM, 96);
 }
 
+// out = a (96 bytes) when mask is all ones, unchanged when 0; 128-bit bitselects.
+@inline
 function selectPoint(out: usize, a: usize, mask: u32): void {
-  p256FeSelect(out, a, mask);
-  p256FeSelect(out + 32, a + 32, mask);
-  p256FeSelect(out + 64, a + 64, mask);
+  selectBytes(out, a, mask, 96);
+}
+
+@inline
+function selectBytes(out: usize, a: usize, mask: u32, len: usize): void {
+  const m = i32x4.splat(<i32>mask);
+  for (let o: usize = 0; o < len; o += 16) v128.store(out + o, v128.bitselect(v128.load(a + o), v128.load(out + o), m));
 }
 
 @inline
@@ -343,8 +349,7 @@ export function p256ScalarMulBase(out: usize, k: usize): void {
     for (let j: u32 = 1; j < 16; j++) {
       const mask = equalMask(j, w);
       const entry = row + <usize>(j - 1) * AFFINE_SIZE;
-      p256FeSelect(SELECTED_AFFINE, entry, mask);
-      p256FeSelect(SELECTED_AFFINE + 32, entry + 32, mask);
+      selectBytes(SELECTED_AFFINE, entry, mask, 64);
     }
     p256PointAddAffine(COMB_SUM, ACC, SELECTED_AFFINE);
     selectPoint(ACC, COMB_SUM, ~equalMask(0, w));

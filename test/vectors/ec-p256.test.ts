@@ -136,6 +136,36 @@ describe('P-256 in WebAssembly against @noble/curves', () => {
   });
 });
 
+describe('P-256 in WebAssembly: x(R) >= n (SEC 1 §4.1.4 step 7, r = x(R) mod n)', () => {
+  it('verifies a signature whose R has x in [n, p), and refuses r = x(R) itself', () => {
+    // Chance 2^-32 for a real signature, so build one: take R with x(R) = n + t, pick e and s,
+    // then the key Q = (R - (e/s) G) / (r/s) makes (r, s) with r = x(R) - n valid for e.
+    const { Point } = p256;
+    let R: InstanceType<typeof Point> | undefined;
+    for (let t = 0n; !R; t++) {
+      try {
+        R = Point.fromBytes(Uint8Array.from([2, ...be32(N + t)]));
+      } catch {
+        R = undefined;
+      }
+    }
+    const Fn = Point.Fn;
+    const r = R.toAffine().x - N;
+    expect(r).toBeGreaterThan(0n);
+    const e = 0x1234567890abcdefn;
+    const s = 0xfedcba0987654321n;
+    const u1 = Fn.div(e, s);
+    const u2 = Fn.div(r, s);
+    const Q = R.subtract(Point.BASE.multiply(u1)).multiply(Fn.inv(u2));
+    const key = Q.toBytes(false);
+    const sig = Uint8Array.from([...be32(r), ...be32(s)]);
+    expect(p256.verify(sig, be32(e), key, { prehash: false, lowS: false })).toBe(true);
+    expect(p256VerifyHash(sig, be32(e), key)).toBe(true);
+    // The unreduced x(R) is >= n, hence out of range as r.
+    expect(p256VerifyHash(Uint8Array.from([...be32(r + N), ...be32(s)]), be32(e), key)).toBe(false);
+  });
+});
+
 describe('P-256 in WebAssembly: invalid input', () => {
   const d = p256RandomSecretKey();
   const q = p256PublicKey(p256RandomSecretKey());
