@@ -4,7 +4,10 @@
 // burst of DATA packets fed before pollTransmit() with a single SACK, and delayed the SACK
 // of a packet that filled a hole; dcsctp, which grows its window per SACK and has no
 // tail-loss probe, then sat in T3 timeouts — Chromium → omnirtc stalled outright at 15 %
-// (0 bytes in 40 s), and crawled at 0.01–0.03 MB/s when it moved at all.
+// (0 bytes in 40 s), and crawled at 0.01–0.03 MB/s when it moved at all. Each part of the
+// fix (a SACK every second packet of a burst, at once on a filled hole, repeated while
+// gaps remain and the sender is silent) is pinned down in virtual time by
+// test/sim/sctp-rfc-peer.test.ts and test/unit/sctp-sack-timing.test.ts.
 // (chromium-datachannel-loss.run.ts prints per-second progress with argv[7] = 'verbose'.)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -49,11 +52,12 @@ describe('Chromium interop: data channel bulk transfer under 12 % random loss ea
     }
     // The loss was real: the receivers saw retransmissions (duplicates or losses repaired).
     expect(r['to-omni'].counters.duplicateTsns + r['to-chrome'].counters.fastRetransmits).toBeGreaterThan(0);
-    // Measured on this 2-core machine class after the fix: Chromium → omnirtc 2.3–6.7 MB/s
-    // at 10 %, 0.34–0.73 MB/s at 15 % (dcsctp's own Reno and T3 backoff); omnirtc →
-    // Chromium 11–16 MB/s at 10 %, 4–13 MB/s at 15 %. The bounds leave room for a loaded
-    // CI machine while failing the stall (which never finished 2 MiB in 40 s).
-    expect(r['to-omni'].ms).toBeLessThan(25_000);
+    // Measured on this 2-core machine class (4 MiB, shared load): Chromium → omnirtc
+    // 4–8.5 MB/s at 5 %, 1.9–5.6 at 10 %, 0.6–4.8 at 15 % (dcsctp's own Reno and T3
+    // backoff set the pace); omnirtc → Chromium 9–17 MB/s at 5 %, 4–15 at 10–15 %. Before
+    // the fix Chromium → omnirtc never finished 2 MiB in 40 s at 12–15 %. The bounds leave
+    // room for a loaded CI machine.
+    expect(r['to-omni'].ms).toBeLessThan(15_000);
     expect(r['to-chrome'].ms).toBeLessThan(10_000);
     expect(r.connectionState).toBe('connected');
     expect(r.associationState).toBe('established');
