@@ -56,11 +56,21 @@ describe('EC wrappers on arbitrary bytes', () => {
     );
   });
 
-  it('X25519 equals noble for any 32-byte inputs', () => {
+  it('X25519 equals noble for any 32-byte inputs (low-order u: the all-zero output)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (k, u) => {
-        expect(hex(x25519(k, u))).toBe(hex(nobleX25519.scalarMult(k, u)));
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.oneof(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.constant(new Uint8Array(32)), fc.constant(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0)))),
+        (k, u) => {
+        let noble: string;
+        try {
+          noble = hex(nobleX25519.scalarMult(k, u));
+        } catch {
+          noble = '00'.repeat(32); // noble throws on a low-order u; we return the zero output
+        }
+        expect(hex(x25519(k, u))).toBe(noble);
+        },
+      ),
       { numRuns: 40 },
     );
   });
