@@ -12,7 +12,8 @@
 //    DEMAND_QUEUE_MS for DEMAND_HOLD_MS — one cluster at 2× the estimate (like libwebrtc's
 //    probe on leaving application-limited mode);
 // bounded: at most one probe round per MIN_INTERVAL_MS, none above the estimator's maximum
-// (20 Mbit/s unless set lower), no demand probe within QUIET_AFTER_DECREASE_MS of a rate
+// (20 Mbit/s unless set lower) nor, when the application capped every video encoding
+// (W3C maxBitrate), above APP_MAX_FACTOR × their sum; no demand probe within QUIET_AFTER_DECREASE_MS of a rate
 // decrease (the link is full: a probe would only add to its queue), and a demand probe that
 // did not raise the estimate doubles the wait before the next (up to MAX_BACKOFF_MS).
 // Sans-IO: handleTimeout(now, …) / pollTimeout(now); the owner sends the packets the
@@ -35,6 +36,8 @@ const FURTHER_MIN_RATIO = 0.7;
 const FURTHER_DEMAND = 0.9;
 /** A round whose clusters gave no valid result by this long after it began has failed. */
 const RESULT_WAIT_MS = 1000;
+/** Probes may go this far above the application's own maxBitrate (room for audio and overhead). */
+const APP_MAX_FACTOR = 1.25;
 /** Probe packet size, bytes (an MTU-safe RTP packet). */
 export const PROBE_PACKET_BYTES = 1200;
 
@@ -72,8 +75,12 @@ export class ProbeController {
   #roundTarget = 0;
   readonly stats: ProbeControllerStats = { initialProbes: 0, furtherProbes: 0, demandProbes: 0, demandProbesSuppressed: 0 };
 
-  constructor(bwe: SendSideBandwidthEstimator) {
+  readonly #appMax: () => number | undefined;
+
+  /** `appMax`: the sum of the video encodings' maxBitrate when every one has one (asked only when a probe is due). */
+  constructor(bwe: SendSideBandwidthEstimator, appMax: () => number | undefined = () => undefined) {
     this.#bwe = bwe;
+    this.#appMax = appMax;
   }
 
   /** The cluster the next probe packet belongs to (-1 when not probing). */
@@ -94,8 +101,8 @@ export class ProbeController {
       return;
     }
     const estimate = this.#bwe.estimate;
-    const max = this.#bwe.maxBitrate;
     if (!this.#initialDone) {
+      const max = this.#max();
       this.#initialDone = true;
       this.#lastRoundAt = now;
       this.stats.initialProbes++;
@@ -106,7 +113,7 @@ export class ProbeController {
     }
     if (this.prober.active) return;
     if (this.#exponential) {
-      this.#further(now, estimate, max);
+      this.#further(now, estimate, this.#max());
       if (this.#exponential) return;
     }
     if (inputs.queueDelayMs > DEMAND_QUEUE_MS) {
@@ -115,7 +122,9 @@ export class ProbeController {
       this.#queueOverSince = Number.NaN;
       return;
     }
-    if (now - this.#queueOverSince < DEMAND_HOLD_MS || estimate >= max) return;
+    if (now - this.#queueOverSince < DEMAND_HOLD_MS) return;
+    const max = this.#max();
+    if (estimate >= max) return;
     if (!Number.isNaN(this.#demandBase) && now - this.#lastRoundAt >= MIN_INTERVAL_MS) {
       // Judge the previous demand probe: no gain means no room; wait longer next time.
       this.#backoffMs = estimate < (1 + MIN_GAIN) * this.#demandBase ? Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS) : MIN_INTERVAL_MS;
@@ -158,6 +167,12 @@ export class ProbeController {
     this.#startRound();
     this.#cluster(Math.min(FURTHER_FACTOR * Math.max(best, estimate), max));
     if (this.#roundLast < this.#roundFirst) this.#exponential = false;
+  }
+
+  #max(): number {
+    const app = this.#appMax();
+    const max = this.#bwe.maxBitrate;
+    return app !== undefined && app >= 0 ? Math.min(max, APP_MAX_FACTOR * app) : max;
   }
 
   #startRound(): void {

@@ -197,7 +197,7 @@ export class Connection implements PeerTransport {
   /** Paces video RTP (writeFrame and writeRtp alike) at PACING_FACTOR × the estimate; stamps on release. */
   readonly pacer = new Pacer((p, tcc, abs) => this.#sendPaced(p, tcc, abs), { rate: PACING_FACTOR * this.bandwidthEstimator.estimate });
   /** Bandwidth probing (src/cc/probe-controller.ts): bursts above the estimate at start and on demand. */
-  readonly probeController = new ProbeController(this.bandwidthEstimator);
+  readonly probeController = new ProbeController(this.bandwidthEstimator, () => this.#videoMaxBitrate());
   /** The probe cluster of the packet being released (-1: not a probe), for its transport-cc history entry. */
   #probeCluster = -1;
   #probeIndex = 0;
@@ -916,6 +916,20 @@ export class Connection implements PeerTransport {
       if (size === 0) return; // nothing to send: the prober gives the cluster up in time
       this.probeController.packetSent(now, size);
     }
+  }
+
+  /** The sum of the sending video senders' maxBitrate, or undefined when one of them has none. */
+  #videoMaxBitrate(): number | undefined {
+    let sum = 0;
+    for (const b of this.#bindings) {
+      for (const s of b.senders) {
+        if (s.kind !== 'video' || !s.sending) continue;
+        const m = s.maxBitrate;
+        if (m === undefined) return undefined;
+        sum += m;
+      }
+    }
+    return sum;
   }
 
   /** The first video sender that can make probe packets (transport-cc negotiated, sending). */

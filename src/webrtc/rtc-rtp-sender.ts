@@ -545,6 +545,20 @@ export class RTCRtpSender {
     return rewriteRtp(withHeader, { ssrc: this.rtxSsrc, payloadType: rtxPt, sequenceNumber: this.#rtxSeq, extensions: this.#extensions(true) });
   }
 
+  /**
+   * The most this sender's active encodings may send together (W3C encodings[].maxBitrate),
+   * bits per second; undefined when one of them has no maxBitrate. Bounds bandwidth probing.
+   */
+  get maxBitrate(): number | undefined {
+    let sum = 0;
+    for (const e of this.#encodings) {
+      if (e.active === false) continue;
+      if (e.maxBitrate === undefined) return undefined;
+      sum += e.maxBitrate;
+    }
+    return sum;
+  }
+
   /** Whether probePacket() can make a packet now (see there). */
   get canProbe(): boolean {
     const n = this.#negotiated;

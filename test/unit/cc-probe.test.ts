@@ -162,6 +162,19 @@ describe('SendSideBandwidthEstimator with probe results', () => {
     expect(pc.prober.currentBitrate).toBe(2e6);
     expect(bwe.stats.probeClusters).toBe(1);
   });
+
+  it('nor far above the application\'s own maxBitrate (1.25 × the encodings\' sum), nor at all at or below the estimate', () => {
+    const bwe = new SendSideBandwidthEstimator({ startBitrate: 1e6 });
+    const pc = new ProbeController(bwe, () => 2e6);
+    pc.handleTimeout(0, { ready: true, queueDelayMs: 0 });
+    expect(pc.prober.currentBitrate).toBe(2.5e6);
+    expect(bwe.stats.probeClusters).toBe(1);
+    const capped = new SendSideBandwidthEstimator({ startBitrate: 1e6 });
+    const none = new ProbeController(capped, () => 500_000);
+    none.handleTimeout(0, { ready: true, queueDelayMs: 0 });
+    expect(none.prober.active).toBe(false);
+    expect(capped.stats.probeClusters).toBe(0);
+  });
 });
 
 describe('ProbeController over a virtual bottleneck', () => {
