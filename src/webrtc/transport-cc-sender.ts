@@ -89,6 +89,8 @@ export interface TransportCcFeedbackObserver {
 export interface TransportCcSenderStats {
   /** Packets given a transport-wide sequence number. */
   packetsStamped: number;
+  /** Of those, packets of a bandwidth probe cluster (queued media sent early, RTX copies, padding). */
+  probePacketsStamped: number;
   /** Transport-cc feedback messages received. */
   feedbackReceived: number;
   /** Packets the peer reported as received / as lost (a later "received" undoes a "lost"). */
@@ -121,7 +123,7 @@ export class TransportCcSender {
   #reference = Number.NaN;
   /** Gets every feedback message packet by packet (the bandwidth estimator), when set. */
   feedbackObserver: TransportCcFeedbackObserver | null = null;
-  readonly stats: TransportCcSenderStats = { packetsStamped: 0, feedbackReceived: 0, packetsReportedReceived: 0, packetsReportedLost: 0, feedbackUnknownPackets: 0 };
+  readonly stats: TransportCcSenderStats = { packetsStamped: 0, probePacketsStamped: 0, feedbackReceived: 0, packetsReportedReceived: 0, packetsReportedLost: 0, feedbackUnknownPackets: 0 };
 
   /** `now`: the connection's monotonic clock in ms; `firstSequence` for tests (default 0, as libwebrtc starts). */
   constructor(now: () => number, firstSequence = 0) {
@@ -156,6 +158,7 @@ export class TransportCcSender {
     packet[o] = seq >> 8;
     packet[o + 1] = seq & 0xff;
     this.stats.packetsStamped++;
+    if (probeCluster >= 0) this.stats.probePacketsStamped++;
     if (!this.#seqs) {
       this.#sendTimes = new Float64Array(HISTORY);
       this.#sizes = new Uint16Array(HISTORY);
