@@ -1,6 +1,7 @@
 // AES-128 and AES-256 encryption (FIPS-197). Only the forward cipher is needed: SRTP
 // (AES-CM, RFC 3711 §4.1.1) and GCM (NIST SP 800-38D) both use AES as a keystream
-// generator. One implementation serves SRTP and DTLS records (DESIGN.md).
+// generator. One implementation serves SRTP and DTLS records (DESIGN.md); DTLS records
+// run their counter mode through the bitsliced eight-block form in aes-bitsliced.ts.
 //
 // Round function: four 1 KiB "T-tables" that fold SubBytes, ShiftRows and MixColumns
 // into one lookup per byte. Fast in WebAssembly, but the table index depends on key and

@@ -3,8 +3,8 @@
 // function returns a length or a negative code from abi.ts and never traps.
 import { ERR_AUTH, ERR_INVALID_ARGUMENT, IO_REGION_SIZE } from '../abi';
 import { IO_REGION } from '../io';
-import { gcmAad, gcmBegin, gcmCheckTag, gcmDecrypt, gcmAbsorbCiphertext, gcmEncrypt, gcmTag, GCM_TAG_SIZE } from './gcm';
-import { gcmKeyCreate, gcmKeyDestroy, gcmKeyPointer } from './gcm-key-table';
+import { gcmAad, gcmAbsorbCiphertext, gcmBegin, gcmCheckTag, gcmDecryptBitsliced, gcmEncryptBitsliced, gcmTag, GCM_TAG_SIZE } from './gcm';
+import { gcmKeyBitsliced, gcmKeyCreate, gcmKeyDestroy, gcmKeyPointer } from './gcm-key-table';
 import { HMAC_SHA1_STREAM_SIZE, hmacSha1StreamFinal, hmacSha1StreamInit, hmacSha1StreamUpdate } from './hmac';
 import { SHA1_STREAM_SIZE, sha1StreamFinal, sha1StreamInit, sha1StreamUpdate } from './sha1';
 
@@ -73,7 +73,7 @@ export function gcmSeal(handle: i32, aadLen: i32, len: i32): i32 {
   const data = aad + <usize>aadLen;
   gcmBegin(k, IO_REGION);
   gcmAad(k, aad, <usize>aadLen);
-  gcmEncrypt(k, data, <usize>len);
+  gcmEncryptBitsliced(k, gcmKeyBitsliced(handle), data, <usize>len);
   gcmTag(k, <usize>aadLen, <usize>len, data + <usize>len);
   return len + GCM_TAG_SIZE;
 }
@@ -92,6 +92,6 @@ export function gcmOpen(handle: i32, aadLen: i32, sealedLen: i32): i32 {
   gcmAad(k, aad, <usize>aadLen);
   gcmAbsorbCiphertext(k, data, ctLen);
   if (!gcmCheckTag(k, <usize>aadLen, ctLen, data + ctLen)) return ERR_AUTH;
-  gcmDecrypt(k, data, ctLen);
+  gcmDecryptBitsliced(k, gcmKeyBitsliced(handle), data, ctLen);
   return <i32>ctLen;
 }

@@ -3,6 +3,7 @@
 import { AES_ROUND_KEYS_SIZE, aesEncryptWords, aesExpandKey, aesOut0, aesOut1, aesOut2, aesOut3, bswap32, loadBE32 } from './aes';
 import { constantTimeEqual } from './compare';
 import { ctrXor } from './ctr';
+import { ctrXorBitsliced } from './aes-bitsliced';
 import { GHASH_STATE_SIZE, GHASH_TABLE_SIZE, ghashLengths, ghashPad, ghashSetKey, ghashStart, ghashUpdate } from './ghash';
 
 // A prepared key: round count (4) | pad (12) | round keys (240) | GHASH table (4096).
@@ -76,6 +77,19 @@ export function gcmAbsorbCiphertext(k: usize, p: usize, len: usize): void {
 
 export function gcmDecrypt(k: usize, p: usize, len: usize): void {
   ctrXor(k + 16, load<i32>(k), n0, n1, n2, 2, p, len);
+}
+
+// gcmEncrypt and gcmDecrypt with the keystream from bitsliced round keys bk (eight
+// blocks per step, see aes-bitsliced.ts): the same bytes, faster on records of a few
+// hundred bytes and up.
+export function gcmEncryptBitsliced(k: usize, bk: usize, p: usize, len: usize): void {
+  ghashPad(GCM_GHASH, table(k));
+  ctrXorBitsliced(bk, k + 16, load<i32>(k), n0, n1, n2, 2, p, len);
+  ghashUpdate(GCM_GHASH, table(k), p, len);
+}
+
+export function gcmDecryptBitsliced(k: usize, bk: usize, p: usize, len: usize): void {
+  ctrXorBitsliced(bk, k + 16, load<i32>(k), n0, n1, n2, 2, p, len);
 }
 
 // Writes the 16-byte tag for aadLen bytes of AAD and ctLen of ciphertext.

@@ -2,9 +2,10 @@
 // for DTLS 1.2 record protection (RFC 5288, TLS_ECDHE_*_WITH_AES_128/256_GCM_*).
 //
 // Keys live in a bounded table in the core's linear memory (assembly/crypto/
-// gcm-key-table.ts): at most GCM_KEY_SLOTS = 2048 keys alive per process, 4.3 KiB each
-// (round keys and a GHASH table). A key holds its slot until dispose(); creating one
-// more than the bound throws a QuotaExceededError.
+// gcm-key-table.ts): at most GCM_KEY_SLOTS = 2048 keys alive per process, 6.2 KiB each
+// (round keys, bitsliced round keys and a GHASH table). A key holds its slot until
+// dispose(); creating one more than the bound throws a QuotaExceededError. Counter mode
+// runs bitsliced, eight blocks per step (assembly/crypto/aes-bitsliced.ts).
 import { wasmCore } from './instance.js';
 
 interface GcmExports {
