@@ -71,11 +71,18 @@ function bigIntTo32(v: bigint): Uint8Array {
   return out;
 }
 
-/** True when `secret` is a valid P-256 private key: 32 bytes, 1 <= d < n. */
+const P256_N_BYTES = bigIntTo32(P256_N);
+
+/** True when `secret` is a valid P-256 private key: 32 bytes, 1 <= d < n (no early exit on its bytes). */
 export function p256IsValidSecretKey(secret: Uint8Array): boolean {
   if (!(secret instanceof Uint8Array) || secret.length !== 32) return false;
-  const d = bytesToBigInt(secret);
-  return d > 0n && d < P256_N;
+  let borrow = 0;
+  let any = 0;
+  for (let i = 31; i >= 0; i--) {
+    borrow = ((secret[i] - P256_N_BYTES[i] - borrow) >>> 8) & 1; // borrow out of d - n
+    any |= secret[i];
+  }
+  return (borrow & (((any - 1) >>> 31) ^ 1)) === 1;
 }
 
 function needSecret(secret: Uint8Array): void {
