@@ -6,6 +6,7 @@ import { p256 } from '@noble/curves/nist.js';
 import fc from 'fast-check';
 import { ecdsaSignatureFromDer, ecdsaSignatureToDer } from '../../src/dtls/ecdsa-der';
 import { p256IsValidSecretKey, p256PublicKey, p256RandomSecretKey, p256SharedSecret, p256Sign, p256VerifyHash, x25519 } from '../../src/wasm/ec';
+import { wasmCore } from '../../src/wasm/instance';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const secret = p256RandomSecretKey();
@@ -124,6 +125,31 @@ describe('EC wrappers on arbitrary bytes', () => {
         expect(hex(ecdsaSignatureFromDer(der)!)).toBe(hex(rs));
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('the raw exports never trap: any I/O region bytes and any length give a documented result', () => {
+    const core = wasmCore();
+    const fns = core.fns as unknown as Record<'ecX25519' | 'ecP256PublicKey' | 'ecP256Sign', () => number> &
+      Record<'ecP256Ecdh' | 'ecP256Verify', (len: number) => number>;
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 200, maxLength: 200 }), fc.integer({ min: -5, max: 70000 }), (bytes, len) => {
+        core.io.set(bytes, 0);
+        expect(fns.ecX25519()).toBe(32);
+        core.io.set(bytes, 0);
+        expect([65, -1]).toContain(fns.ecP256PublicKey());
+        core.io.set(bytes, 0);
+        expect([64, -1, -2]).toContain(fns.ecP256Sign());
+        core.io.set(bytes, 0);
+        expect([32, -1, -2]).toContain(fns.ecP256Ecdh(len));
+        core.io.set(bytes, 0);
+        expect([0, 1, -2]).toContain(fns.ecP256Verify(len));
+        core.io.set(bytes, 0);
+        expect([32, -1, -2]).toContain(fns.ecP256Ecdh(bytes[0] & 1 ? 65 : 33));
+        core.io.set(bytes, 0);
+        expect([0, 1, -2]).toContain(fns.ecP256Verify(bytes[0] & 1 ? 65 : 33));
+      }),
+      { numRuns: 60 },
     );
   });
 });
