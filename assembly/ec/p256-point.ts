@@ -8,7 +8,10 @@
 // reached by the secret-scalar multiplications: for a scalar k < n and a point of order n
 // (every valid P-256 point: the cofactor is 1) the running sum and the digit's multiple
 // are never equal or opposite (argued at p256ScalarMulVar and p256ScalarMulBase). Only
-// ECDSA verification's final sum, over public values, can take it.
+// ECDSA verification, over public values, can take it. p256ScalarMulPublic (verification's
+// u2 Q) is variable-time by design and must never see a secret scalar. Scratch points
+// derived from secrets stay in static memory after a call (the scalars themselves are wiped
+// by the callers in p256-ecdsa.ts and x25519.ts).
 import {
   P,
   FE_ONE_MONT,
