@@ -12,6 +12,8 @@ export const PROBE_MIN_DURATION_MS = 15;
 const MAX_CLUSTERS = 4;
 /** A cluster the owner fed no packet for this long (nothing to send) is given up. */
 const ABANDON_MS = 1000;
+/** After the owner had nothing to send, the next try waits this long (no busy timer loop). */
+const RETRY_MS = 5;
 
 export interface ProbeCluster {
   id: number;
@@ -37,6 +39,7 @@ export class BitrateProber {
   #bytes = 0;
   #packets = 0;
   #lastPacketAt = Number.NaN;
+  #retryAt = Number.NEGATIVE_INFINITY;
   readonly stats: BitrateProberStats = { clustersSent: 0, clustersAbandoned: 0, packetsSent: 0, bytesSent: 0, clustersDropped: 0 };
 
   /** Queues a cluster `id` at `bitrate` bit/s; false when too many already wait. */
@@ -65,8 +68,14 @@ export class BitrateProber {
   pollTimeout(now: number): number | undefined {
     const c = this.#queue[0];
     if (!c) return undefined;
-    if (Number.isNaN(this.#startedAt)) return now;
-    return this.#startedAt + (this.#bytes * 8000) / c.bitrate;
+    const due = Number.isNaN(this.#startedAt) ? now : this.#startedAt + (this.#bytes * 8000) / c.bitrate;
+    return Math.max(due, this.#retryAt);
+  }
+
+  /** The owner had no packet to send at `now`: ask again RETRY_MS later (ABANDON_MS gives the cluster up). */
+  nothingToSend(now: number): void {
+    this.#retryAt = now + RETRY_MS;
+    if (Number.isNaN(this.#lastPacketAt)) this.#lastPacketAt = now;
   }
 
   /** Gives up a cluster the owner has had nothing to send for since ABANDON_MS (call from the timer). */
@@ -90,6 +99,7 @@ export class BitrateProber {
     this.#bytes += size;
     this.#packets++;
     this.#lastPacketAt = now;
+    this.#retryAt = Number.NEGATIVE_INFINITY;
     this.stats.packetsSent++;
     this.stats.bytesSent += size;
     if (this.#bytes >= c.minBytes && this.#packets >= c.minPackets) {
@@ -104,5 +114,6 @@ export class BitrateProber {
     this.#bytes = 0;
     this.#packets = 0;
     this.#lastPacketAt = Number.NaN;
+    this.#retryAt = Number.NEGATIVE_INFINITY;
   }
 }

@@ -181,6 +181,11 @@ export class ProbeController {
     this.#roundTarget = 0;
   }
 
+  /** The owner had nothing to send for the due probe packet (see BitrateProber.nothingToSend). */
+  nothingToSend(now: number): void {
+    this.prober.nothingToSend(now);
+  }
+
   /** One probe packet of the current cluster left at `now` with `size` bytes (already stamped with its id). */
   packetSent(now: number, size: number): void {
     const id = this.prober.currentCluster;

@@ -913,7 +913,10 @@ export class Connection implements PeerTransport {
       } finally {
         this.#probeCluster = -1;
       }
-      if (size === 0) return; // nothing to send: the prober gives the cluster up in time
+      if (size === 0) {
+        this.probeController.nothingToSend(now); // retried shortly, given up after a while
+        return;
+      }
       this.probeController.packetSent(now, size);
     }
   }

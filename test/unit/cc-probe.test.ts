@@ -65,6 +65,16 @@ describe('BitrateProber: probe clusters', () => {
     expect(p.currentCluster).toBe(1);
     expect(p.stats.clustersAbandoned).toBe(1);
   });
+
+  it('an owner with nothing to send is asked again 5 ms later, not in a busy loop', () => {
+    const p = new BitrateProber();
+    p.addCluster(1, 6e6, 1200);
+    expect(p.pollTimeout(100)).toBe(100);
+    p.nothingToSend(100);
+    expect(p.pollTimeout(100)).toBe(105);
+    p.packetSent(105, 1200);
+    expect(p.pollTimeout(105)).toBeCloseTo(105 + 1.6, 5);
+  });
 });
 
 /** Feeds a cluster of `n` packets sent `sendGap` ms apart, arriving `arriveGap` apart; `lost` indexes never arrive. */
