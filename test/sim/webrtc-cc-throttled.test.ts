@@ -260,7 +260,7 @@ describe('congestion control between two omnirtc peers over a throttled virtual 
       const frames = 150; // 5 s at 30 fps
       const { samples } = await writeVideo(pair, frames, () => Math.round(5_000_000 / 8 / 30));
       await sleep(300);
-      verbose('5 Mbit/s over 6', samples, link, pair.framesReceived());
+      verbose(`5 Mbit/s over 6 (pacer wait after 2 s ≤ ${sender.pacer.stats.maxQueueDelayMs.toFixed(0)} ms)`, samples, link, pair.framesReceived());
       const bwe = sender.bandwidthEstimator.stats;
       expect(bwe.probeClusters).toBeGreaterThanOrEqual(2);
       expect(bwe.probeIncreases).toBeGreaterThanOrEqual(1);
