@@ -11,11 +11,12 @@
 //  - later, when the application asks for more — the pacer queue has held more than
 //    DEMAND_QUEUE_MS for DEMAND_HOLD_MS — one cluster at 2× the estimate (like libwebrtc's
 //    probe on leaving application-limited mode);
-// bounded: at most one probe round per MIN_INTERVAL_MS, none above the estimator's maximum
-// (20 Mbit/s unless set lower) nor, when the application capped every video encoding
-// (W3C maxBitrate), above APP_MAX_FACTOR × their sum; no demand probe within QUIET_AFTER_DECREASE_MS of a rate
-// decrease (the link is full: a probe would only add to its queue), and a demand probe that
-// did not raise the estimate doubles the wait before the next (up to MAX_BACKOFF_MS).
+// bounded: at most one probe round per MIN_INTERVAL_MS; none above the estimator's maximum
+// (20 Mbit/s unless set lower) nor, when the application capped every video encoding (W3C
+// maxBitrate), above APP_MAX_FACTOR × their sum; no demand probe within
+// QUIET_AFTER_DECREASE_MS of a rate decrease (the link is full: a probe would only add to its
+// queue); a demand probe that did not raise the estimate doubles the wait before the next
+// (up to MAX_BACKOFF_MS).
 // Sans-IO: handleTimeout(now, …) / pollTimeout(now); the owner sends the packets the
 // BitrateProber asks for and reports each through packetSent().
 
@@ -50,11 +51,11 @@ export interface ProbeInputs {
 }
 
 export interface ProbeControllerStats {
-  /** Probe rounds started: initial, and on demand. */
+  /** Probe rounds started: at start, in the exponential phase after it, and on demand. */
   initialProbes: number;
   furtherProbes: number;
   demandProbes: number;
-  /** Demand probes held back because the link was full (a recent decrease) or by backoff. */
+  /** Demand probes held back because the link was full (a decrease within QUIET_AFTER_DECREASE_MS). */
   demandProbesSuppressed: number;
 }
 
