@@ -3,7 +3,7 @@
 // function; every function returns a length or a negative code from abi.ts, never traps.
 import { ERR_MALFORMED } from '../abi';
 import { IO_REGION } from '../io';
-import { p256Ecdh, p256PublicKey, p256Sign, p256Verify } from './p256-ecdsa';
+import { p256Ecdh, p256PublicKey, p256SignDeterministic, p256Verify } from './p256-ecdsa';
 import { x25519 } from './x25519';
 
 // X25519 (RFC 7748 §5). In: scalar at 0..32, u-coordinate at 32..64. Out: 32 bytes at 0.
@@ -24,9 +24,10 @@ export function ecP256Ecdh(pointLen: i32): i32 {
   return p256Ecdh(IO_REGION, IO_REGION, IO_REGION + 32, pointLen);
 }
 
-// ECDSA P-256 sign. In: d at 0, hash at 32, nonce k at 64 (32 bytes each). Out: r|s at 96.
+// ECDSA P-256 sign with RFC 6979 deterministic k and low S. In: d at 0, the 32-byte hash at
+// 32. Out: r|s (64 bytes) at 96.
 export function ecP256Sign(): i32 {
-  return p256Sign(IO_REGION + 96, IO_REGION, IO_REGION + 32, IO_REGION + 64);
+  return p256SignDeterministic(IO_REGION + 96, IO_REGION, IO_REGION + 32);
 }
 
 // ECDSA P-256 verify. In: hash at 0, r at 32, s at 64, the SEC 1 public key at 96.

@@ -18,6 +18,7 @@ import {
   scReduceOnce,
   scToMont,
 } from './p256-scalar';
+import { hmacSha256 } from './sha256';
 
 const D: usize = memory.data(32, 16);
 const K: usize = memory.data(32, 16);
@@ -116,6 +117,60 @@ export function p256Sign(out: usize, d: usize, h: usize, k: usize): i32 {
   storeBigEndian256(out, RR);
   storeBigEndian256(out + 32, SS);
   return 64;
+}
+
+const DRBG_K: usize = memory.data(32, 16);
+const DRBG_V: usize = memory.data(32, 16);
+const DRBG_MSG: usize = memory.data(128, 16);
+const H1: usize = memory.data(32, 16);
+
+function drbgWipe(): void {
+  memory.fill(DRBG_K, 0, 32);
+  memory.fill(DRBG_V, 0, 32);
+  memory.fill(DRBG_MSG, 0, 128);
+}
+
+// ECDSA signature (r | s) of the 32-byte hash h under d with RFC 6979 §3.2's deterministic
+// k (HMAC-DRBG over SHA-256, seeded with int2octets(d) || bits2octets(h)), as @noble/curves
+// signs by default. ERR_INVALID_ARGUMENT for a bad d.
+export function p256SignDeterministic(out: usize, d: usize, h: usize): i32 {
+  init();
+  loadBigEndian256(D, d);
+  if (scInRangeMask(D) == 0) {
+    wipe();
+    return ERR_INVALID_ARGUMENT;
+  }
+  // bits2octets(h) = int2octets(bits2int(h) mod n) (§2.3.4); d < n is its own int2octets.
+  loadBigEndian256(E, h);
+  scReduceOnce(E, E);
+  storeBigEndian256(H1, E);
+  // Steps b-f: V = 0x01..., K = 0x00..., then two rounds keyed with the seed.
+  memory.fill(DRBG_V, 1, 32);
+  memory.fill(DRBG_K, 0, 32);
+  for (let round: u8 = 0; round < 2; round++) {
+    memory.copy(DRBG_MSG, DRBG_V, 32);
+    store<u8>(DRBG_MSG, round, 32);
+    memory.copy(DRBG_MSG + 33, d, 32);
+    memory.copy(DRBG_MSG + 65, H1, 32);
+    hmacSha256(DRBG_K, DRBG_K, DRBG_MSG, 97);
+    hmacSha256(DRBG_V, DRBG_K, DRBG_V, 32);
+  }
+  // Steps g-h: qlen = hlen = 256, so each candidate is one V. A candidate fails (k out of
+  // range, r or s zero) with probability about 2^-32; the bound only keeps the loop finite.
+  for (let attempt = 0; attempt < 64; attempt++) {
+    hmacSha256(DRBG_V, DRBG_K, DRBG_V, 32);
+    const result = p256Sign(out, d, h, DRBG_V);
+    if (result != ERR_MALFORMED) {
+      drbgWipe();
+      return result;
+    }
+    memory.copy(DRBG_MSG, DRBG_V, 32);
+    store<u8>(DRBG_MSG, 0, 32);
+    hmacSha256(DRBG_K, DRBG_K, DRBG_MSG, 33);
+    hmacSha256(DRBG_V, DRBG_K, DRBG_V, 32);
+  }
+  drbgWipe();
+  return ERR_MALFORMED;
 }
 
 // 1 when (r, s) (two 32-byte integers) is a valid signature of hash h under the SEC 1

@@ -6,7 +6,6 @@
 // outside [1, n-1], throw RangeError (caller bugs). Bytes from a peer never throw:
 // p256SharedSecret returns undefined for a point that is not on the curve and p256Verify
 // returns false for anything that is not a valid signature.
-import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { WASM_ERR } from './errors.js';
 import { wasmCore } from './instance.js';
@@ -53,25 +52,10 @@ export function x25519PublicKey(scalar: Uint8Array): Uint8Array {
   return x25519(scalar, X25519_BASE);
 }
 
-// P-256 group order n (FIPS 186-4 D.1.2.3), for the RFC 6979 nonce generator.
-const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-
-function bytesToBigInt(b: Uint8Array): bigint {
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return v;
-}
-
-function bigIntTo32(v: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 31; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
-
-const P256_N_BYTES = bigIntTo32(P256_N);
+// P-256 group order n (FIPS 186-4 D.1.2.3), big-endian, for the private-key range check.
+const P256_N_BYTES = Uint8Array.from(
+  'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'.match(/../g)!.map((h) => Number.parseInt(h, 16)),
+);
 
 /** True when `secret` is a valid P-256 private key: 32 bytes, 1 <= d < n (no early exit on its bytes). */
 export function p256IsValidSecretKey(secret: Uint8Array): boolean {
@@ -126,44 +110,20 @@ export function p256SharedSecret(secret: Uint8Array, peerPoint: Uint8Array): Uin
 
 /**
  * ECDSA P-256 signature r|s (64 bytes) of a 32-byte hash, with RFC 6979 §3.2 deterministic
- * k (HMAC-DRBG over SHA-256, the hash/HMAC in JS, the curve work in the core) and s
- * normalised to the low half, exactly as @noble/curves' p256.sign does by default.
+ * k (HMAC-DRBG over SHA-256, inside the core) and s normalised to the low half, exactly as
+ * @noble/curves' p256.sign does by default.
  */
 export function p256SignHash(secret: Uint8Array, hash: Uint8Array): Uint8Array {
   needSecret(secret);
   need32(hash, 'an ECDSA P-256 hash');
   const { fns, io } = core();
-  // RFC 6979 §3.2 steps b-f; seed = int2octets(d) || bits2octets(h) with h reduced mod n.
-  const h = bytesToBigInt(hash);
-  const seed = new Uint8Array(64);
-  seed.set(secret, 0);
-  seed.set(bigIntTo32(h >= P256_N ? h - P256_N : h), 32);
-  let v: Uint8Array = new Uint8Array(32).fill(1);
-  let k: Uint8Array = new Uint8Array(32);
-  const mac = (...parts: Uint8Array[]): Uint8Array => {
-    const hm = hmac.create(sha256, k);
-    for (const p of parts) hm.update(p);
-    return hm.digest();
-  };
-  k = mac(v, Uint8Array.of(0), seed);
-  v = mac(v);
-  k = mac(v, Uint8Array.of(1), seed);
-  v = mac(v);
-  seed.fill(0);
-  // Steps g-h: candidates until one gives a valid signature (RFC 6979 §3.2 h.3 on retry).
-  for (let attempt = 0; attempt < 64; attempt++) {
-    v = mac(v);
-    io.set(secret, 0);
-    io.set(hash, 32);
-    io.set(v, 64);
-    const n = fns.ecP256Sign();
-    io.fill(0, 0, 96);
-    if (n === 64) return io.slice(96, 160);
-    if (n !== WASM_ERR.malformed) break;
-    k = mac(v, Uint8Array.of(0));
-    v = mac(v);
-  }
-  throw new RangeError('ECDSA P-256 signing failed: no valid nonce');
+  io.set(secret, 0);
+  io.set(hash, 32);
+  const n = fns.ecP256Sign();
+  io.fill(0, 0, 64);
+  // The core gives up only after 64 rejected nonces (each about 2^-32 likely).
+  if (n !== 64) throw new RangeError(`ECDSA P-256 signing failed (${n === WASM_ERR.malformed ? 'no valid nonce' : 'bad private key'})`);
+  return io.slice(96, 160);
 }
 
 /** ECDSA P-256 signature r|s of `message` hashed with SHA-256 (noble's prehash default). */
