@@ -246,6 +246,33 @@ describe('congestion control between two omnirtc peers over a throttled virtual 
     }
   }, 30_000);
 
+  it('before any media, the start probe is RTX padding: counted for transport-cc at the receiver, then dropped', async () => {
+    const link = new VirtualLink(6 * CAPACITY);
+    const pair = await connectOverNetwork(new VirtualNetwork([['10.9.0.1', '10.9.0.2', link]]));
+    try {
+      const sender = transports.get('10.9.0.1') as Connection;
+      const receiver = transports.get('10.9.0.2') as Connection;
+      let rtpEvents = 0;
+      for (const r of pair.b.getReceivers()) {
+        r.track.addEventListener('rtp', () => {
+          rtpEvents++;
+        });
+      }
+      // Until both clusters were sent and every packet reported in the receiver's feedback (bounded).
+      const tcc = sender.transportCcSender.stats;
+      for (let i = 0; i < 60 && (sender.probeController.prober.active || tcc.packetsStamped === 0 || tcc.packetsReportedReceived < tcc.packetsStamped); i++) await sleep(25);
+      expect(sender.bandwidthEstimator.stats.probePacketsSent).toBeGreaterThan(10);
+      expect(sender.transportCcSender.stats.packetsReportedReceived).toBeGreaterThan(10);
+      // ≥ 5 packets per cluster, all of them padding (nothing else was written).
+      expect(receiver.counters.paddingOnlyReceived).toBe(sender.transportCcSender.stats.packetsStamped);
+      expect(rtpEvents).toBe(0);
+      expect(pair.framesReceived()).toBe(0);
+      expect(sender.bandwidthEstimator.estimate).toBeGreaterThan(1_000_000);
+    } finally {
+      pair.close();
+    }
+  }, 30_000);
+
   it('a 5 Mbit/s stream over a 6 Mbit/s link: probing lifts the estimate, the pacer holds packets < 300 ms after 2 s', async () => {
     const capacity = 6 * CAPACITY;
     const link = new VirtualLink(capacity);
