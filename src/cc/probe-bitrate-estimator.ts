@@ -69,6 +69,7 @@ export class ProbeBitrateEstimator {
   /** The best result produced since the last takeResult(), NaN when none. */
   #pending = Number.NaN;
   #pendingCluster = -1;
+  #pendingSentAt = Number.NaN;
   readonly stats: ProbeClusterStats = { clustersStarted: 0, clustersMeasured: 0, unknownClusterPackets: 0, badSamples: 0 };
 
   /** A new cluster `id` aimed at `targetBitrate` bit/s: it replaces the oldest remembered one. */
@@ -128,6 +129,7 @@ export class ProbeBitrateEstimator {
     if (Number.isNaN(this.#pending) || rate > this.#pending) {
       this.#pending = rate;
       this.#pendingCluster = c.id;
+      this.#pendingSentAt = c.firstSend;
     }
   }
 
@@ -137,9 +139,13 @@ export class ProbeBitrateEstimator {
     this.#pending = Number.NaN;
     return r;
   }
-  /** The cluster the pending result came from (-1 before any). */
+  /** The cluster the latest result came from (-1 before any). */
   get resultCluster(): number {
     return this.#pendingCluster;
+  }
+  /** When (sender's ms) the latest result's cluster began sending: news older than a later rate cut is stale. */
+  get resultSentAt(): number {
+    return this.#pendingSentAt;
   }
 
   /** Cluster `id`'s latest valid rate (bit/s), or NaN. */

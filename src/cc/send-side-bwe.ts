@@ -212,9 +212,10 @@ export class SendSideBandwidthEstimator {
     if (!Number.isNaN(probed)) {
       this.stats.probeResults++;
       this.#lastProbeResult = probed;
-      // A probe showed the path carries more than the estimate: start from there (the
-      // detector saw no overuse in this feedback, else the rate just went down for a reason).
-      if (probed > this.#estimate && this.#usage !== 'overuse') {
+      // A probe showed the path carries more than the estimate: start from there — unless the
+      // detector sees overuse now, or the rate was cut after the probe was sent (late feedback
+      // about an old cluster is not news about the path as it is now).
+      if (probed > this.#estimate && this.#usage !== 'overuse' && !(this.#probe.resultSentAt < this.#lastDecreaseAt)) {
         this.stats.probeIncreases++;
         this.#aimd.setEstimate(probed, now);
         this.#loss.raiseTo(this.#aimd.bitrate);

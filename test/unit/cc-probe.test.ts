@@ -164,6 +164,23 @@ describe('SendSideBandwidthEstimator with probe results', () => {
     expect(bwe.lastProbeResult).toBeCloseTo(0.95 * 2e6, -4);
   });
 
+  it('late feedback about a cluster sent before a rate cut does not undo the cut', () => {
+    const bwe = new SendSideBandwidthEstimator({ startBitrate: 1e6 });
+    bwe.startProbeCluster(0, 6e6);
+    for (let i = 0; i < 10; i++) bwe.probeSent(0, 10 + i * 1.6, 1200);
+    // A loss report cuts the rate (RR fraction lost 50 %) at 100 ms, after the cluster went out.
+    bwe.handleReceiverReport(100, 0.5);
+    expect(bwe.lastDecreaseAt).toBe(100);
+    const cut = bwe.estimate;
+    expect(cut).toBeLessThan(1e6);
+    bwe.beginFeedback();
+    for (let i = 0; i < 10; i++) bwe.addReceived(10 + i * 1.6, 500 + i * 1.6, 1200, 0);
+    bwe.endFeedback(150);
+    expect(bwe.stats.probeResults).toBe(1);
+    expect(bwe.stats.probeIncreases).toBe(0);
+    expect(bwe.estimate).toBeLessThanOrEqual(cut);
+  });
+
   it('never probes above maxBitrate', () => {
     const bwe = new SendSideBandwidthEstimator({ startBitrate: 1e6, maxBitrate: 2e6 });
     const pc = new ProbeController(bwe);
