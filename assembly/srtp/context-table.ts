@@ -1,8 +1,10 @@
 // SRTP contexts: one per master key (one per direction of a DTLS-SRTP association),
 // in a bounded table in linear memory, addressed by handle. Bound: CONTEXT_SLOTS
-// contexts alive in the process (9.3 KiB each; two per peer connection) and CONTEXT_STREAMS SSRCs per context.
+// contexts alive in the process (13.1 KiB each, 26 MiB for the table; two per peer connection)
+// and CONTEXT_STREAMS SSRCs per context.
 // A handle carries a generation so a disposed handle never reaches the next owner.
 import { AES_ROUND_KEYS_SIZE } from '../crypto/aes';
+import { AES_BITSLICED_KEYS_SIZE } from '../crypto/aes-bitsliced';
 import { GCM_KEY_SIZE } from '../crypto/gcm';
 import { HMAC_SHA1_KEY_SIZE } from '../crypto/hmac';
 import { streamAllocate, streamPointer, streamRelease, streamsFree } from './stream-table';
@@ -21,7 +23,12 @@ export const C_STREAM_COUNT: usize = 16; // i32
 export const C_LAST_STREAM: usize = 20; // i32, index into the SSRC list of the last hit
 export const C_RTP_CIPHER: usize = 64;
 export const C_RTCP_CIPHER: usize = C_RTP_CIPHER + <usize>GCM_KEY_SIZE;
-export const C_RTP_SALT: usize = C_RTCP_CIPHER + <usize>GCM_KEY_SIZE; // 16, zero-padded
+// The same round keys as bitsliced planes (aes-bitsliced.ts) for the eight-block
+// keystream of longer payloads: 1.9 KiB per direction, 7.5 MiB over the whole table,
+// which the fixed 64 MiB memory holds (static data ends near 54 MiB with it).
+export const C_RTP_BITSLICED: usize = C_RTCP_CIPHER + <usize>GCM_KEY_SIZE;
+export const C_RTCP_BITSLICED: usize = C_RTP_BITSLICED + <usize>AES_BITSLICED_KEYS_SIZE;
+export const C_RTP_SALT: usize = C_RTCP_BITSLICED + <usize>AES_BITSLICED_KEYS_SIZE; // 16, zero-padded
 export const C_RTCP_SALT: usize = C_RTP_SALT + 16;
 export const C_RTP_AUTH: usize = C_RTCP_SALT + 16; // prepared HMAC-SHA1 key
 export const C_RTCP_AUTH: usize = C_RTP_AUTH + <usize>HMAC_SHA1_KEY_SIZE;

@@ -3,8 +3,8 @@
 // negative code (abi.ts, plus ERR_INDEX_EXHAUSTED from transform.ts) and never traps.
 //
 // Limits: packets up to SRTP_MAX_PACKET (65,535) bytes in either direction; replay
-// windows 1..REPLAY_BITS_MAX (2048) packets; CONTEXT_SLOTS (1024) contexts and
-// STREAM_SLOTS (4096) SSRC streams per process, CONTEXT_STREAMS (64) SSRCs per context.
+// windows 1..REPLAY_BITS_MAX (2048) packets; CONTEXT_SLOTS (2048) contexts and
+// STREAM_SLOTS (8192) SSRC streams per process, CONTEXT_STREAMS (64) SSRCs per context.
 import { ERR_INVALID_ARGUMENT, ERR_NO_CAPACITY } from '../abi';
 import { IO_REGION } from '../io';
 import { aesExpandKey, AES_ROUND_KEYS_SIZE } from '../crypto/aes';

@@ -1,15 +1,18 @@
 // Fills a context's session keys: derived from a master key and salt (RFC 3711 §4.3)
 // or, for test vectors and pre-derived material, given directly.
 import { AES_ROUND_KEYS_SIZE, aesExpandKey } from '../crypto/aes';
+import { aesBitslicedKeys } from '../crypto/aes-bitsliced';
 import { gcmPrepareKey } from '../crypto/gcm';
 import { hmacSha1Prepare } from '../crypto/hmac';
 import {
   C_PROFILE,
   C_RTCP_AUTH,
+  C_RTCP_BITSLICED,
   C_RTCP_CIPHER,
   C_RTCP_SALT,
   C_RTCP_TAG,
   C_RTP_AUTH,
+  C_RTP_BITSLICED,
   C_RTP_CIPHER,
   C_RTP_SALT,
   C_RTP_TAG,
@@ -38,12 +41,15 @@ const MASTER_RK: usize = memory.data(AES_ROUND_KEYS_SIZE, 16);
 const MASTER_SALT: usize = memory.data(16, 16);
 const SCRATCH: usize = memory.data(32, 16);
 
-function setCipherKey(c: usize, cipher: usize, gcm: bool, key: usize, keyLen: i32): void {
+// The round keys go into the cipher block, and once more as bitsliced planes for the
+// eight-block keystream (transform.ts), so no packet pays for a key schedule.
+function setCipherKey(c: usize, cipher: usize, bitsliced: usize, gcm: bool, key: usize, keyLen: i32): void {
   if (gcm) {
     gcmPrepareKey(key, keyLen, c + cipher);
   } else {
     store<i32>(c + cipher, aesExpandKey(key, keyLen, c + cipher + CIPHER_ROUND_KEYS));
   }
+  aesBitslicedKeys(c + cipher + CIPHER_ROUND_KEYS, load<i32>(c + cipher), c + bitsliced);
 }
 
 function setParameters(c: usize, profile: i32, window: u32): void {
@@ -66,10 +72,10 @@ export function deriveSessionKeys(c: usize, profile: i32, window: u32, masterKey
   memory.copy(MASTER_SALT, masterSalt, <usize>saltLen);
 
   srtpKdf(MASTER_RK, nr, MASTER_SALT, LABEL_RTP_ENCRYPTION, SCRATCH, <usize>keyLen);
-  setCipherKey(c, C_RTP_CIPHER, gcm, SCRATCH, keyLen);
+  setCipherKey(c, C_RTP_CIPHER, C_RTP_BITSLICED, gcm, SCRATCH, keyLen);
   srtpKdf(MASTER_RK, nr, MASTER_SALT, LABEL_RTP_SALT, c + C_RTP_SALT, <usize>saltLen);
   srtpKdf(MASTER_RK, nr, MASTER_SALT, LABEL_RTCP_ENCRYPTION, SCRATCH, <usize>keyLen);
-  setCipherKey(c, C_RTCP_CIPHER, gcm, SCRATCH, keyLen);
+  setCipherKey(c, C_RTCP_CIPHER, C_RTCP_BITSLICED, gcm, SCRATCH, keyLen);
   srtpKdf(MASTER_RK, nr, MASTER_SALT, LABEL_RTCP_SALT, c + C_RTCP_SALT, <usize>saltLen);
   if (!gcm) {
     srtpKdf(MASTER_RK, nr, MASTER_SALT, LABEL_RTP_AUTH, SCRATCH, <usize>AUTH_KEY_LENGTH);
@@ -95,7 +101,7 @@ export function setSessionKeys(c: usize, profile: i32, window: u32, material: us
   const keyLen = profileKeyLength(profile);
   const saltLen = <usize>profileSaltLength(profile);
   let q = material;
-  setCipherKey(c, C_RTP_CIPHER, gcm, q, keyLen);
+  setCipherKey(c, C_RTP_CIPHER, C_RTP_BITSLICED, gcm, q, keyLen);
   q += <usize>keyLen;
   memory.copy(c + C_RTP_SALT, q, saltLen);
   q += saltLen;
@@ -103,7 +109,7 @@ export function setSessionKeys(c: usize, profile: i32, window: u32, material: us
     hmacSha1Prepare(q, <usize>AUTH_KEY_LENGTH, c + C_RTP_AUTH);
     q += <usize>AUTH_KEY_LENGTH;
   }
-  setCipherKey(c, C_RTCP_CIPHER, gcm, q, keyLen);
+  setCipherKey(c, C_RTCP_CIPHER, C_RTCP_BITSLICED, gcm, q, keyLen);
   q += <usize>keyLen;
   memory.copy(c + C_RTCP_SALT, q, saltLen);
   q += saltLen;

@@ -5,10 +5,13 @@
 // process, 64 SSRCs per context. A packet over a limit is dropped with a code, never a trap.
 //
 // What is and is not constant time: authentication tags are compared in constant time
-// (assembly/crypto/compare.ts). AES uses T-tables and GHASH uses per-key nibble tables,
-// so their memory access pattern depends on key and data; code sharing the CPU cache
-// could in principle learn from timing, as with any table-based AES/GCM. JavaScript and
-// WebAssembly give no hard timing guarantees either way.
+// (assembly/crypto/compare.ts). Payloads from 97 bytes get their keystream mostly from a
+// bitsliced AES with no data-dependent lookups (assembly/crypto/aes-bitsliced.ts); shorter
+// payloads, the last one to five blocks of a longer one, key derivation and GCM's H and
+// E(K, J0) use T-tables, and GHASH uses per-key nibble tables, so part of the memory access
+// pattern still depends on key and data; code sharing the CPU cache could in principle
+// learn from timing, as with any table-based AES/GCM. JavaScript and WebAssembly give no
+// hard timing guarantees either way.
 export {
   DEFAULT_REPLAY_WINDOW,
   SrtpContext,
