@@ -1024,6 +1024,8 @@ export class Connection implements PeerTransport {
       const pad = packet[packet.length - 1];
       if (pad > 0 && at >= 0 && at + pad === packet.length) {
         this.counters.paddingOnlyReceived++;
+        // Its sequence number still counts in the stream's gap tracking (no NACK for it).
+        this.#route(packet)?.handlePadding(packet, now);
         return;
       }
     }

@@ -409,6 +409,34 @@ export class RTCRtpReceiver extends EventTargetWithHandlers {
     if (this.track.wantsFrames && !telephoneEvent) this.#depacketize(packet, params, nowMs);
   }
 
+  /**
+   * A padding-only packet (RFC 3550 §5.1; a bandwidth probe) on a media payload type: it takes a
+   * sequence number in its SSRC's space, so the gap tracker sees it (never NACKed as lost), but
+   * it carries no media. Padding on the RTX payload type has the RTX stream's own sequence
+   * space, which is never NACKed: nothing to record.
+   */
+  handlePadding(bytes: Uint8Array, nowMs: number): void {
+    if (this.#ridRouter) {
+      const rid = this.#ridRouter.route(bytes);
+      const layer = rid === undefined ? undefined : this.#layers.get(rid);
+      if (layer) {
+        layer.handlePadding(bytes, nowMs);
+        return;
+      }
+    }
+    const n = this.#negotiated;
+    const header = readRtpHeader(bytes);
+    const at = rtpPayloadOffset(bytes);
+    if (!n || !header || at < 0) return;
+    const codec = n.codecs.find((c) => c.payloadType === header.payloadType);
+    const stats = this.#sources.get(header.ssrc);
+    // Before the stream's first media packet there is no sequence space to fill yet.
+    if (!codec || !stats || stats.isDuplicate(header.sequenceNumber)) return;
+    const missing = stats.update(header.sequenceNumber, header.timestamp, nowMs, codec.clockRate, 0, at);
+    this.#nackPending.get(header.ssrc)?.delete(header.sequenceNumber);
+    if (n.nack) this.#queueNack(header.ssrc, missing, nowMs);
+  }
+
   /** New gaps are NACKed at once; gaps still open after NACK_RETRY_MS are asked for again. */
   #queueNack(ssrc: number, missing: number[], nowMs: number): void {
     let pending = this.#nackPending.get(ssrc);
