@@ -28,6 +28,9 @@ import { readHeaderExtensions, rtpPayloadOffset } from './rtp-rewrite.js';
 import { TransportCcSender } from './transport-cc-sender.js';
 import { Pacer, ProbeController, SendSideBandwidthEstimator } from '../cc/index.js';
 
+/** RFC 9143 §15.1: the MID header extension's value is an RFC 5234 token (ASCII). */
+const MID_DECODER = new TextDecoder();
+
 /** Counters of the connection: input dropped by reason (DESIGN.md "Bad input"), feedback sent and received. */
 export interface ConnectionCounters {
   datagramsReceived: number;
@@ -1049,7 +1052,7 @@ export class Connection implements PeerTransport {
         if (id === undefined) continue;
         const ext = exts.find((e) => e.id === id);
         if (!ext) continue;
-        const mid = new TextDecoder().decode(ext.data);
+        const mid = MID_DECODER.decode(ext.data);
         const target = receivers.find((x) => x.negotiated?.mid === mid);
         if (target) {
           if (this.#ssrcRoutes.size < 64) this.#ssrcRoutes.set(ssrc, target);

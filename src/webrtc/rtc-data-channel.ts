@@ -204,6 +204,9 @@ export class RTCDataChannel extends EventTargetWithHandlers {
    * W3C §6.2 send(): strings go as UTF-8 (PPID 51), binary data as is (PPID 53), empty
    * messages with PPID 56 / 57. A Blob is read asynchronously; later sends wait for it.
    */
+  /** @internal webrtc-stats §5.10 RTCDataChannelStats: messages and payload bytes (UTF-8 for strings) through send() and delivered. */
+  readonly counts = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0 };
+
   send(data: string | ArrayBuffer | ArrayBufferView | Blob): void {
     if (this.#readyState !== 'open') {
       throw domError('InvalidStateError', `RTCDataChannel.send() needs readyState "open" (it is "${this.#readyState}"): wait for the open event`);
@@ -234,9 +237,11 @@ export class RTCDataChannel extends EventTargetWithHandlers {
       this.#outgoing.push(item);
       this.#outgoingBytes += size;
       this.#drainOutgoing();
-      return;
+    } else {
+      this.#sendNow(item.bytes, item.binary);
     }
-    this.#sendNow(item.bytes, item.binary);
+    this.counts.messagesSent++;
+    this.counts.bytesSent += size;
   }
 
   #sendNow(bytes: Uint8Array, binary: boolean): void {
@@ -330,6 +335,8 @@ export class RTCDataChannel extends EventTargetWithHandlers {
   /** @internal W3C §6.2 "receiving messages on a data channel". */
   receive(data: Uint8Array, binary: boolean): void {
     if (this.#readyState !== 'open') return;
+    this.counts.messagesReceived++;
+    this.counts.bytesReceived += data.length;
     let payload: string | ArrayBuffer | Blob;
     if (!binary) payload = fromUtf8.decode(data);
     else if (this.#binaryType === 'blob') payload = new Blob([data as Uint8Array<ArrayBuffer>]);

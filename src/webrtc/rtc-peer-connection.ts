@@ -1142,25 +1142,9 @@ export class RTCPeerConnection extends EventTargetWithHandlers {
 
   /** webrtc-stats §5.2 dataChannelsOpened/Closed: channels that reached "open", and closed after. */
   #countDataChannel(channel: RTCDataChannel): void {
-    // webrtc-stats §5.10 RTCDataChannelStats: counted here, where the facade sees the channel.
-    const counts = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0 };
-    this.#channelStats.push({ channel, counts });
+    // webrtc-stats §5.10 RTCDataChannelStats: the channel counts its own messages and bytes.
+    this.#channelStats.push({ channel, counts: channel.counts });
     if (this.#channelStats.length > 1024) this.#channelStats.splice(0, this.#channelStats.findIndex((c) => c.channel.readyState === 'closed') + 1);
-    channel.addEventListener('message', (e) => {
-      const data = (e as MessageEvent).data as unknown;
-      counts.messagesReceived++;
-      counts.bytesReceived += typeof data === 'string' ? new TextEncoder().encode(data).length : ((data as { byteLength?: number; size?: number }).byteLength ?? (data as { size?: number }).size ?? 0);
-    });
-    const send = channel.send.bind(channel);
-    Object.defineProperty(channel, 'send', {
-      configurable: true,
-      enumerable: false,
-      value: (data: string | ArrayBuffer | ArrayBufferView | Blob): void => {
-        send(data);
-        counts.messagesSent++;
-        counts.bytesSent += typeof data === 'string' ? new TextEncoder().encode(data).length : data instanceof Blob ? data.size : data.byteLength;
-      },
-    });
     let opened = channel.readyState === 'open';
     if (opened) this.#dataChannelsOpened++;
     channel.addEventListener('open', () => {

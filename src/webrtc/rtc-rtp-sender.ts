@@ -284,6 +284,7 @@ export class RTCRtpSender {
     }
     this.#twccId = n?.extensions.find((e) => e.uri === EXT.transportCc)?.id;
     this.#absSendTimeId = n?.extensions.find((e) => e.uri === EXT.absSendTime)?.id;
+    this.#extCache = null;
   }
 
   /** Starts or stops sending (direction and transport both allow it). */
@@ -308,23 +309,41 @@ export class RTCRtpSender {
     return codecs.find((c) => c.payloadType === packet.payloadType) ?? codecs[0];
   }
 
-  #extensions(repair = false): HeaderExtensionValue[] {
+  /**
+   * The header extensions of our packets: [media, RTX]. Built once per negotiation (and again
+   * when the rid stops being sent), not per packet: every sent packet uses them read-only.
+   */
+  #extCache: [HeaderExtensionValue[], HeaderExtensionValue[]] | null = null;
+  #extCacheWithRid = false;
+
+  #extensions(repair = false): readonly HeaderExtensionValue[] {
+    const withRid = this.remoteReport === null;
+    if (this.#extCache === null || this.#extCacheWithRid !== withRid) {
+      this.#extCache = [this.#buildExtensions(false, withRid), this.#buildExtensions(true, withRid)];
+      this.#extCacheWithRid = withRid;
+    }
+    return this.#extCache[repair ? 1 : 0];
+  }
+
+  #buildExtensions(repair: boolean, withRid: boolean): HeaderExtensionValue[] {
     const out: HeaderExtensionValue[] = [];
     const n = this.#negotiated;
     if (!n) return out;
+    const utf8 = new TextEncoder();
     for (const e of n.extensions) {
       // RFC 9143 §9.2: the MID extension lets the peer route packets before it knows our SSRC.
-      if (e.uri === EXT.mid) out.push({ id: e.id, data: new TextEncoder().encode(n.mid) });
+      if (e.uri === EXT.mid) out.push({ id: e.id, data: utf8.encode(n.mid) });
     }
     // RFC 8852 §3: the layer's rid (repaired-rid on RTX) until the peer's RTCP reports on this
     // SSRC show it has paired SSRC and rid, as libwebrtc does.
     const ridId = repair ? this.#repairedRidId : this.#ridId;
-    if (ridId !== undefined && this.remoteReport === null) out.push({ id: ridId, data: new TextEncoder().encode(this.rid) });
+    if (ridId !== undefined && withRid) out.push({ id: ridId, data: utf8.encode(this.rid) });
     // Room for the per-packet values, written in place just before SRTP (see #send).
     if (this.#twccId !== undefined) out.push({ id: this.#twccId, data: new Uint8Array(2) });
     if (this.#absSendTimeId !== undefined) out.push({ id: this.#absSendTimeId, data: new Uint8Array(ABS_SEND_TIME_BYTES) });
     return out;
   }
+
 
   /**
    * Every packet leaves here: the transport-wide sequence number (one counter per BUNDLE
