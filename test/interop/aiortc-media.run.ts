@@ -4,7 +4,9 @@
 // made by ffmpeg and Ogg Opus made by ffmpeg with writeFrame(); aiortc decodes them
 // (aiortc-peer.py media mode). Then omnirtc asks for a key frame (PLI) and aiortc — whose
 // VP8 encoder otherwise makes a single key frame — must send a new one.
-// argv[2]: 'omnirtc-offers' | 'aiortc-offers'. Prints one JSON line.
+// argv[2]: 'omnirtc-offers' | 'aiortc-offers'; argv[3]: 'loss' drops LOSS of the VP8 packets
+// omnirtc sends once connected (silently, at INPUT), so aiortc NACKs and omnirtc must
+// retransmit them (RTX). Prints one JSON line.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,10 @@ import { OMNIRTC_ADDRESS, spawnAiortc } from './aiortc-harness';
 import { connected, ffmpegVp8Frames, gathered, runPeerScript, until, within } from './peer-harness';
 
 const role = process.argv[2] === 'aiortc-offers' ? 'aiortc-offers' : 'omnirtc-offers';
+const lossy = process.argv[3] === 'loss';
+const LOSS = 0.08;
+/** omnirtc's ICE ports, so the loss rule can tell its packets from aiortc's. */
+const PORTS = { min: 41000, max: 41019 };
 const SECONDS = 3;
 const DEADLINE_MS = 40_000;
 
@@ -40,8 +46,8 @@ async function main(): Promise<void> {
   const video = ffmpegVp8Frames({ seconds: SECONDS, bitrate: 300_000 });
   const audio = ffmpegOpusPackets(SECONDS);
   const aiortc = spawnAiortc('media', role === 'aiortc-offers' ? 'offer' : 'answer', DEADLINE_MS);
-  const pc = new OmniPeerConnection({ iceAddresses: [OMNIRTC_ADDRESS] });
-  const result: Record<string, unknown> = { role, sentVideoFrames: video.length, sentAudioPackets: audio.length };
+  const pc = new OmniPeerConnection({ iceAddresses: [OMNIRTC_ADDRESS], icePortRange: PORTS });
+  const result: Record<string, unknown> = { role, lossy, sentVideoFrames: video.length, sentAudioPackets: audio.length };
   const received: Record<'audio' | 'video', Counts> = { audio: { frames: 0, keyFrames: 0, bytes: 0 }, video: { frames: 0, keyFrames: 0, bytes: 0 } };
   const keyFrameRequests = { pli: 0, fir: 0 };
   try {
@@ -93,6 +99,15 @@ async function main(): Promise<void> {
     }
     await within(connected(pc), 15_000, 'connected');
     result.negotiated = videoTransceiver.sender.getParameters().codecs.map((c) => c.mimeType);
+    if (lossy) {
+      // Drop first transmissions only: UDP from omnirtc's ports whose RTP payload type (byte 1
+      // of the UDP payload, low 7 bits; u32 reads it past the IP header length) is VP8's, so
+      // every NACKed packet can arrive as RTX. (aiortc's jitter buffer holds all later frames
+      // behind a packet that never comes.) Only inside runInNamespace's namespace.
+      const vp8Pt = videoTransceiver.sender.getParameters().codecs[0]?.payloadType ?? -1;
+      const isVp8 = `0>>22&0x3C@8>>16&0x7F=${vp8Pt}`;
+      execFileSync('iptables', ['-A', 'INPUT', '-p', 'udp', '--sport', `${PORTS.min}:${PORTS.max}`, '-m', 'u32', '--u32', isVp8, '-m', 'statistic', '--mode', 'random', '--probability', String(LOSS), '-j', 'DROP']);
+    }
     // Real-time pacing: 30 fps video, 20 ms Opus packets.
     let vi = 0;
     let ai = 0;
@@ -127,6 +142,9 @@ async function main(): Promise<void> {
     result.framesRising = received.video.frames > framesBefore;
     result.omnirtcReceived = received;
     result.keyFrameRequestsFromAiortc = keyFrameRequests;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type === 'outbound-rtp' && s.kind === 'video') result.outboundVideo = { packetsSent: s.packetsSent, nackCount: s.nackCount, retransmittedPacketsSent: s.retransmittedPacketsSent, pliCount: s.pliCount };
+    });
     aiortc.send({ type: 'done' });
     result.aiortcReceived = await within(aiortc.next('result'), 10_000, 'aiortc result');
   } finally {

@@ -1,7 +1,8 @@
 import { runAiortcScript } from './aiortc-harness';
 
 // omnirtc ↔ aiortc (Debian python3-aiortc) audio and video, each role, over a veth pair in a
-// network namespace of the test's own (aiortc-media.run.ts, aiortc-peer.py).
+// network namespace of the test's own (aiortc-media.run.ts, aiortc-peer.py); then with loss
+// of our VP8 packets (NACK → RTX), which needs iptables (Debian iptables, with xt_u32).
 interface Counts {
   frames: number;
   keyFrames: number;
@@ -15,6 +16,7 @@ interface Result {
   keyFramesBeforePli: number;
   keyFramesAfterPli: number;
   framesRising: boolean;
+  outboundVideo: { packetsSent: number; nackCount: number; retransmittedPacketsSent: number };
   omnirtcReceived: { audio: Counts; video: Counts };
   aiortcReceived: {
     video: { frames: number; width: number; height: number };
@@ -43,5 +45,18 @@ describe('media interop with aiortc', () => {
     expect(r.aiortcReceived.video).toMatchObject({ width: 320, height: 240 });
     expect(r.aiortcReceived.audio.sampleRate).toBe(48000);
     expect(r.aiortcReceived.audio.samples).toBeGreaterThanOrEqual(r.sentAudioPackets * 960 * 0.8);
+  });
+
+  it.each(['omnirtc-offers', 'aiortc-offers'])('%s: 8 %% of our VP8 packets dropped, aiortc NACKs and decodes the RTX retransmissions', async (role) => {
+    const r = (await runAiortcScript('aiortc-media.run.ts', [role, 'loss'], 50_000)) as Result;
+    expect(r.error).toBeUndefined();
+    expect(r.negotiated).toEqual(['video/VP8', 'video/rtx']);
+    // ~106 VP8 packets at 8 %: no loss at all has a probability of about 1e-4.
+    expect(r.outboundVideo.nackCount).toBeGreaterThan(0);
+    expect(r.outboundVideo.retransmittedPacketsSent).toBeGreaterThan(0);
+    // aiortc's jitter buffer holds every later frame behind a packet that never arrives, so
+    // decoding nearly all frames means each lost packet came back as RTX.
+    expect(r.aiortcReceived.video.frames).toBeGreaterThanOrEqual(r.sentVideoFrames * 0.9);
+    expect(r.aiortcReceived.video).toMatchObject({ width: 320, height: 240 });
   });
 });
