@@ -6,7 +6,9 @@
 // VP8 encoder otherwise makes a single key frame — must send a new one.
 // argv[2]: 'omnirtc-offers' | 'aiortc-offers'; argv[3]: 'loss' drops LOSS of the VP8 packets
 // omnirtc sends once connected (silently, at INPUT), so aiortc NACKs and omnirtc must
-// retransmit them (RTX). Prints one JSON line.
+// retransmit them (RTX); 'pli' drops our VP8 packets for frames 20–25 of a noisy ~2 Mbit/s
+// stream and every RTX packet from then on, so aiortc's jitter buffer overflows behind the
+// hole and it asks us for a key frame (PLI → our 'keyframerequest'). Prints one JSON line.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,9 @@ import { connected, ffmpegVp8Frames, gathered, runPeerScript, until, within } fr
 
 const role = process.argv[2] === 'aiortc-offers' ? 'aiortc-offers' : 'omnirtc-offers';
 const lossy = process.argv[3] === 'loss';
+const hole = process.argv[3] === 'pli';
+/** Frames [from, to) whose packets never reach aiortc in 'pli' mode (nor any RTX after `from`). */
+const HOLE = { from: 20, to: 26 };
 const LOSS = 0.08;
 /** omnirtc's ICE ports, so the loss rule can tell its packets from aiortc's. */
 const PORTS = { min: 41000, max: 41019 };
@@ -43,11 +48,13 @@ interface Counts {
 }
 
 async function main(): Promise<void> {
-  const video = ffmpegVp8Frames({ seconds: SECONDS, bitrate: 300_000 });
+  // 'pli': noise makes ~7 KB frames (~220 packets/s), so aiortc's 128-packet jitter buffer
+  // overflows about 0.6 s after the hole.
+  const video = hole ? ffmpegVp8Frames({ seconds: SECONDS, bitrate: 2_000_000, source: 'testsrc=size=320x240:rate=30,noise=alls=40:allf=t+u' }) : ffmpegVp8Frames({ seconds: SECONDS, bitrate: 300_000 });
   const audio = ffmpegOpusPackets(SECONDS);
   const aiortc = spawnAiortc('media', role === 'aiortc-offers' ? 'offer' : 'answer', DEADLINE_MS);
   const pc = new OmniPeerConnection({ iceAddresses: [OMNIRTC_ADDRESS], icePortRange: PORTS });
-  const result: Record<string, unknown> = { role, lossy, sentVideoFrames: video.length, sentAudioPackets: audio.length };
+  const result: Record<string, unknown> = { role, mode: process.argv[3] ?? 'clean', sentVideoFrames: video.length, sentAudioPackets: audio.length };
   const received: Record<'audio' | 'video', Counts> = { audio: { frames: 0, keyFrames: 0, bytes: 0 }, video: { frames: 0, keyFrames: 0, bytes: 0 } };
   const keyFrameRequests = { pli: 0, fir: 0 };
   try {
@@ -108,6 +115,18 @@ async function main(): Promise<void> {
       const isVp8 = `0>>22&0x3C@8>>16&0x7F=${vp8Pt}`;
       execFileSync('iptables', ['-A', 'INPUT', '-p', 'udp', '--sport', `${PORTS.min}:${PORTS.max}`, '-m', 'u32', '--u32', isVp8, '-m', 'statistic', '--mode', 'random', '--probability', String(LOSS), '-j', 'DROP']);
     }
+    // 'pli': our VP8 packets dropped during the hole and RTX from then on, so NACK cannot
+    // repair it (the same u32 payload-type match; only inside runInNamespace's namespace).
+    const [vp8Codec, rtxCodec] = videoTransceiver.sender.getParameters().codecs;
+    const dropRule = (pt: number | undefined): string[] => ['INPUT', '-p', 'udp', '--sport', `${PORTS.min}:${PORTS.max}`, '-m', 'u32', '--u32', `0>>22&0x3C@8>>16&0x7F=${pt}`, '-j', 'DROP'];
+    const atFrame = (i: number): void => {
+      if (!hole) return;
+      if (i === HOLE.from) {
+        execFileSync('iptables', ['-A', ...dropRule(vp8Codec?.payloadType)]);
+        execFileSync('iptables', ['-A', ...dropRule(rtxCodec?.payloadType)]);
+      }
+      if (i === HOLE.to) execFileSync('iptables', ['-D', ...dropRule(vp8Codec?.payloadType)]);
+    };
     // Real-time pacing: 30 fps video, 20 ms Opus packets.
     let vi = 0;
     let ai = 0;
@@ -117,6 +136,7 @@ async function main(): Promise<void> {
       const tick = setInterval(() => {
         const elapsed = Date.now() - start;
         while (vi < video.length && vi * (1000 / 30) <= elapsed) {
+          atFrame(vi);
           videoTrack.writeFrame({ data: video[vi], timestamp: vi * 3000, keyframe: vi % 30 === 0 });
           vi++;
         }

@@ -2,7 +2,8 @@ import { runAiortcScript } from './aiortc-harness';
 
 // omnirtc ↔ aiortc (Debian python3-aiortc) audio and video, each role, over a veth pair in a
 // network namespace of the test's own (aiortc-media.run.ts, aiortc-peer.py); then with loss
-// of our VP8 packets (NACK → RTX), which needs iptables (Debian iptables, with xt_u32).
+// of our VP8 packets (NACK → RTX) and with a hole NACK cannot repair (aiortc's PLI reaches
+// our sender), which need iptables (Debian iptables, with xt_u32).
 interface Counts {
   frames: number;
   keyFrames: number;
@@ -16,7 +17,8 @@ interface Result {
   keyFramesBeforePli: number;
   keyFramesAfterPli: number;
   framesRising: boolean;
-  outboundVideo: { packetsSent: number; nackCount: number; retransmittedPacketsSent: number };
+  outboundVideo: { packetsSent: number; nackCount: number; retransmittedPacketsSent: number; pliCount: number };
+  keyFrameRequestsFromAiortc: { pli: number; fir: number };
   omnirtcReceived: { audio: Counts; video: Counts };
   aiortcReceived: {
     video: { frames: number; width: number; height: number };
@@ -58,5 +60,15 @@ describe('media interop with aiortc', () => {
     // decoding nearly all frames means each lost packet came back as RTX.
     expect(r.aiortcReceived.video.frames).toBeGreaterThanOrEqual(r.sentVideoFrames * 0.9);
     expect(r.aiortcReceived.video).toMatchObject({ width: 320, height: 240 });
+  });
+
+  it.each(['omnirtc-offers', 'aiortc-offers'])('%s: a hole in our VP8 that RTX cannot fill makes aiortc send a PLI, delivered as keyframerequest', async (role) => {
+    const r = (await runAiortcScript('aiortc-media.run.ts', [role, 'pli'], 50_000)) as Result;
+    expect(r.error).toBeUndefined();
+    expect(r.keyFrameRequestsFromAiortc.pli).toBeGreaterThanOrEqual(1);
+    expect(r.outboundVideo.pliCount).toBe(r.keyFrameRequestsFromAiortc.pli);
+    // aiortc NACKed the hole (the retransmissions were dropped), then resumed at a key frame.
+    expect(r.outboundVideo.nackCount).toBeGreaterThan(0);
+    expect(r.aiortcReceived.video.frames).toBeGreaterThan(30);
   });
 });
