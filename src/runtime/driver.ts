@@ -26,6 +26,28 @@ type TimerHandle = ReturnType<typeof setTimeout>;
 const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
 const defer: (fn: () => void) => void = immediate ? (fn) => void immediate(fn) : (fn) => queueMicrotask(fn);
 
+/**
+ * How far a new deadline may lie past the armed timer before kick() re-arms. Longer than an
+ * SCTP retransmission timeout at full speed (RFC 4960 §6.3.1, RTO.Min 1 s, lower in WebRTC
+ * stacks), whose deadline moves on every SACK: those keep the armed timer.
+ */
+const REARM_SLACK_MS = 1000;
+
+/**
+ * Node's timers count from the loop's cached clock, taken before this turn's callbacks ran,
+ * in whole milliseconds: a timer due in 4.3 ms fires up to a millisecond or two before
+ * performance.now() reaches its deadline, finds nothing due and is armed again (a fifth of
+ * the wake-ups of idle connections). A deadline far enough away is rounded up and given 1 ms
+ * more; short ones (pacing, ICE checks) stay exact.
+ */
+function timerDelay(ms: number): number {
+  if (ms <= 0) return 0;
+  return ms >= LATE_OK_MS ? Math.ceil(ms) + 1 : ms;
+}
+
+/** Deadlines at least this far away may fire a millisecond late (retransmissions, consent, heartbeats). */
+const LATE_OK_MS = 50;
+
 export class EngineDriver {
   private timer?: TimerHandle;
   private armedFor = Number.POSITIVE_INFINITY;
@@ -51,11 +73,13 @@ export class EngineDriver {
     // fire() finds nothing due and re-arms for the later deadline. A data channel at
     // full speed moves its retransmission deadline on every SACK; re-arming each time
     // cost a clearTimeout and a setTimeout per burst.
-    if (this.timer !== undefined && this.armedFor <= at) return;
+    // Unless the deadline moved far out (an idle connection's consent check answered: its
+    // retransmission at +500 ms gave way to the next check seconds later): a timer left
+    // armed then wakes for nothing, once per connection per check, and re-arming is cheaper.
+    if (this.timer !== undefined && this.armedFor <= at && at - this.armedFor < REARM_SLACK_MS) return;
     this.clear();
     this.armedFor = at;
-    const delay = Math.max(0, at - this.now());
-    this.timer = setTimeout(() => this.fire(), delay);
+    this.timer = setTimeout(this.onTimer, timerDelay(at - this.now()));
     if (this.opts.unref) (this.timer as unknown as { unref?: () => void }).unref?.();
   }
 
@@ -80,6 +104,8 @@ export class EngineDriver {
     this.stopped = true;
     this.clear();
   }
+
+  private readonly onTimer = (): void => this.fire();
 
   private fire(): void {
     this.timer = undefined;
