@@ -531,8 +531,22 @@ export class Connection implements PeerTransport {
   /** The data channels have something to send or to time: drain and re-arm. */
   flushSoon(): void {
     if (this.#closed) return;
+    // The association stamps what it sends with its own clock, set by the last input or
+    // timeout: seconds old on a quiet channel, so a message's T3 and tail-loss-probe
+    // deadlines (RFC 9260 §6.3.2, RFC 8985 §7.2) were already past when armed and every
+    // such message was probed (retransmitted) a millisecond later. Tell it the time first.
+    const sctp = this.#sctpStarted ? this.#sctpManager : null;
+    if (sctp && !this.#sctpClockSync) {
+      this.#sctpClockSync = true;
+      this.#guard(() => sctp.handleTimeout(this.#now()));
+      // Events of what was due (dispatching asks for a flush again: the flag ends that).
+      this.#hub?.dispatchEvents();
+      this.#sctpClockSync = false;
+    }
     this.#pump();
   }
+
+  #sctpClockSync = false;
 
   /** RFC 8831 §6: once DTLS is up and the section negotiated, both sides start SCTP. */
   #startSctp(): void {
