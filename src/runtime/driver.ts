@@ -105,18 +105,26 @@ export class EngineDriver {
     this.clear();
   }
 
-  private readonly onTimer = (): void => this.fire();
-
-  private fire(): void {
+  /**
+   * Node runs due timers before it reads the sockets. After a busy turn (a server sending
+   * to hundreds of channels at once) a retransmission or tail-loss-probe deadline has passed
+   * while the answer that cancels it already waits in the socket: the deadline is judged
+   * after this turn's datagrams are read (the same deferral as soon()), not before.
+   */
+  private readonly onTimer = (): void => {
     this.timer = undefined;
     this.armedFor = Number.POSITIVE_INFINITY;
+    if (!this.stopped) defer(this.fire);
+  };
+
+  private readonly fire = (): void => {
     if (this.stopped) return;
     const now = this.now();
     const due = this.engine.pollTimeout();
     if (due !== undefined && due <= now) this.engine.handleTimeout(now);
     this.opts.after?.();
     this.kick();
-  }
+  };
 
   private clear(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
