@@ -408,6 +408,10 @@ export async function run(): Promise<BenchSection> {
     if (failure) notes.push(`${name}: ${failure}`);
   }
   if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${n}`));
+  lines.push(
+    '',
+    "node-datachannel keeps its state in native memory (its heap column is near zero): compare RSS. RSS per connection at the first N still carries part of the process's one-time growth (JIT, WebAssembly tier-up, V8 heap sizing); the larger N is the steadier figure.",
+  );
   lines.push('', 'Ratios: omnirtc ÷ other stack at the same N (below 1: omnirtc uses less / is faster).', '', '| N | vs | connect time | RSS/conn | heap/conn | idle CPU | msg CPU | msg lag p99 |', '|---:|---|---:|---:|---:|---:|---:|---:|');
   for (const n of SIZES) {
     const o = all.find((r) => r.stack === 'omnirtc' && r.n === n && !r.error);
