@@ -106,26 +106,31 @@ async function main(): Promise<void> {
     }
     await within(connected(pc), 15_000, 'connected');
     result.negotiated = videoTransceiver.sender.getParameters().codecs.map((c) => c.mimeType);
-    if (lossy) {
-      // Drop first transmissions only: UDP from omnirtc's ports whose RTP payload type (byte 1
-      // of the UDP payload, low 7 bits; u32 reads it past the IP header length) is VP8's, so
-      // every NACKed packet can arrive as RTX. (aiortc's jitter buffer holds all later frames
-      // behind a packet that never comes.) Only inside runInNamespace's namespace.
-      const vp8Pt = videoTransceiver.sender.getParameters().codecs[0]?.payloadType ?? -1;
-      const isVp8 = `0>>22&0x3C@8>>16&0x7F=${vp8Pt}`;
-      execFileSync('iptables', ['-A', 'INPUT', '-p', 'udp', '--sport', `${PORTS.min}:${PORTS.max}`, '-m', 'u32', '--u32', isVp8, '-m', 'statistic', '--mode', 'random', '--probability', String(LOSS), '-j', 'DROP']);
-    }
-    // 'pli': our VP8 packets dropped during the hole and RTX from then on, so NACK cannot
-    // repair it (the same u32 payload-type match; only inside runInNamespace's namespace).
+    // Loss is made by iptables rules in runInNamespace's namespace (gone with it), matching
+    // UDP from omnirtc's ports by RTP payload type: byte 1 of the UDP payload, low 7 bits
+    // (u32 reads it past the IP header length).
     const [vp8Codec, rtxCodec] = videoTransceiver.sender.getParameters().codecs;
+    const vp8Pt = vp8Codec?.payloadType ?? -1;
     const dropRule = (pt: number | undefined): string[] => ['INPUT', '-p', 'udp', '--sport', `${PORTS.min}:${PORTS.max}`, '-m', 'u32', '--u32', `0>>22&0x3C@8>>16&0x7F=${pt}`, '-j', 'DROP'];
+    // 'loss': from frame 5 on, so the stream's first packets arrive (aiortc, like any
+    // receiver, cannot NACK what came before the first packet it saw: without the rest of
+    // the first key frame it decodes nothing until the next one).
     const atFrame = (i: number): void => {
+      if (lossy && i === 5) {
+        // First transmissions only (VP8's payload type), so every NACKed packet can arrive as
+        // RTX: aiortc's jitter buffer holds all later frames behind a packet that never comes.
+        const rule = dropRule(vp8Pt);
+        rule.splice(rule.length - 2, 0, '-m', 'statistic', '--mode', 'random', '--probability', String(LOSS));
+        execFileSync('iptables', ['-A', ...rule]);
+      }
+      // 'pli': our VP8 packets dropped during the hole and RTX from then on, so NACK cannot
+      // repair it and aiortc's jitter buffer overflows.
       if (!hole) return;
       if (i === HOLE.from) {
-        execFileSync('iptables', ['-A', ...dropRule(vp8Codec?.payloadType)]);
+        execFileSync('iptables', ['-A', ...dropRule(vp8Pt)]);
         execFileSync('iptables', ['-A', ...dropRule(rtxCodec?.payloadType)]);
       }
-      if (i === HOLE.to) execFileSync('iptables', ['-D', ...dropRule(vp8Codec?.payloadType)]);
+      if (i === HOLE.to) execFileSync('iptables', ['-D', ...dropRule(vp8Pt)]);
     };
     // Real-time pacing: 30 fps video, 20 ms Opus packets.
     let vi = 0;
