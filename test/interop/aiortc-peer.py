@@ -5,7 +5,7 @@
 #
 # argv[1]: 'datachannel' | 'media'; argv[2]: 'offer' (aiortc offers) | 'answer'.
 #   datachannel: the offerer opens 'msgs' before the offer, the answerer opens 'bulk' once
-#     connected. On 'msgs' each side sends 1000 messages alternating text and binary; on
+#     it has the offerer's 1000 messages. On 'msgs' each side sends 1000 messages alternating text and binary; on
 #     'bulk' each side sends BULK_BYTES random bytes in chunks then 'end:<sha256 hex>'.
 #   media: aiortc sends video (a VideoStreamTrack drawing moving bars, aiortc's VP8
 #     encoder) and audio (a 440 Hz sine through aiortc's Opus encoder), and decodes what the
@@ -100,9 +100,17 @@ async def exchange(pc, reader, role):
         emit({"type": "answer", "sdp": pc.localDescription.sdp})
 
 
+async def answer_status(reader, result):
+    while True:
+        msg = await read_line(reader)
+        if msg.get("type") == "status":
+            emit({"type": "status", **result})
+
+
 async def run_datachannel(pc, reader, role):
     result = {"msgsReceived": 0, "msgsInOrder": True, "bulkBytes": 0, "bulkSha256Match": False, "channels": []}
     bulk = hashlib.sha256()
+    all_msgs = asyncio.get_event_loop().create_future()
     done = asyncio.get_event_loop().create_future()
 
     def finish_if_done():
@@ -128,6 +136,8 @@ async def run_datachannel(pc, reader, role):
                 if not same_message(result["msgsReceived"], m):
                     result["msgsInOrder"] = False
                 result["msgsReceived"] += 1
+                if result["msgsReceived"] == MESSAGES:
+                    all_msgs.set_result(None)
             elif isinstance(m, str) and m.startswith("end:"):
                 result["bulkEnd"] = True
                 result["bulkSha256Match"] = m[4:] == bulk.hexdigest()
@@ -157,8 +167,14 @@ async def run_datachannel(pc, reader, role):
     await exchange(pc, reader, role)
     await connected
     if role == "answer":
+        # Once the offerer's messages are in: one channel busy at a time (see the run script).
+        await all_msgs
         wire(pc.createDataChannel("bulk"), True)
+    # Until then, a 'status' line from the runner gets what has arrived so far (to say
+    # where a run that times out stopped).
+    status = asyncio.ensure_future(answer_status(reader, result))
     await done
+    status.cancel()
     # Give the last sends time to leave before reporting (the other side waits for ours too).
     await asyncio.sleep(0.3)
     result.pop("bulkEnd", None)
