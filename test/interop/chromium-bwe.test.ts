@@ -61,7 +61,8 @@ function expectProbesHarmless(r: BweResult): void {
   expect(Math.max(...early)).toBeGreaterThan(1.5 * START_BITRATE);
   const inbound = r.chromeInbound;
   expect(inbound.framesDecoded).toBeGreaterThanOrEqual(r.videoFrames * 0.9);
-  expect(inbound.framesDecoded).toBeGreaterThanOrEqual(inbound.framesReceived - 2);
+  // A few frames may sit in Chromium's decode queue when its stats are read (more on a loaded machine).
+  expect(inbound.framesDecoded).toBeGreaterThanOrEqual(inbound.framesReceived - 4);
   expect(inbound.framesDropped).toBeLessThanOrEqual(2);
   expect(inbound.pliCount + inbound.firCount).toBe(0);
   // framesDecoded keeps rising through the call (never stalls over a second of samples).

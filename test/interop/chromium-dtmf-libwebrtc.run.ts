@@ -7,7 +7,7 @@
 // the same Goertzel detector as the Chromium page's. Prints one JSON line.
 import { type RTCDTMFToneChangeEvent, MediaStream, MediaStreamTrack, RTCPeerConnection as OmniPeerConnection, RTCRtpReceiver } from '../../src/index';
 import { createDtmfDetector } from './chromium-dtmf-detector';
-import { connected, gathered, offeringPeer, runPeerScript, within, wrtcOffer, wrtcPeerWithSource } from './peer-harness';
+import { connected, gathered, offeringPeer, runPeerScript, until, within, wrtcOffer, wrtcPeerWithSource } from './peer-harness';
 
 const TONES = '5#8B';
 const codec = process.argv[2] === 'pcmu' ? 'pcmu' : 'opus';
@@ -89,8 +89,11 @@ async function main(): Promise<void> {
     });
     dtmf?.insertDTMF(TONES, 120, 80);
     await within(done, 5000, 'omnirtc tonechange ""');
-    // The receiver's jitter buffer plays out a little later.
-    await new Promise((r) => setTimeout(r, 1000));
+    // The receiver's jitter buffer plays out a little later, and on a loaded machine its sink's
+    // callbacks lag further: wait (bounded) for as many digits as were sent, then a little more
+    // so an extra, wrong digit would still be seen.
+    await until(() => detector.detected.length >= TONES.length, 4000, 'decoded digits').catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
     let inbound: Record<string, unknown> = {};
     (await peer.getStats()).forEach((s: Record<string, unknown>) => {
       if (s.type === 'inbound-rtp' && s.kind === 'audio') inbound = { packetsReceived: s.packetsReceived, packetsLost: s.packetsLost, totalSamplesReceived: s.totalSamplesReceived };
