@@ -269,8 +269,14 @@ async function main(): Promise<void> {
     // A PLI on one layer: a new key frame on that layer.
     const target = RIDS.filter((r) => (counts[r]?.frames ?? 0) >= 10).pop() as string;
     const before = counts[target].keyFrames;
-    event.receiver.requestKeyFrame(target);
-    await until(() => counts[target].keyFrames > before, 10000, `a key frame on layer ${target} after requestKeyFrame('${target}')`);
+    // Under loss the PLI (or a packet of the key frame) can be lost: ask again every 1.5 s, as a
+    // receiver still waiting for its key frame does (bounded: 15 s in all).
+    const asked = Date.now();
+    while (counts[target].keyFrames <= before && Date.now() - asked < 15000) {
+      event.receiver.requestKeyFrame(target);
+      await until(() => counts[target].keyFrames > before, loss > 0 ? 1500 : 10000, `a key frame on layer ${target} after requestKeyFrame('${target}')`).catch(() => undefined);
+    }
+    await until(() => counts[target].keyFrames > before, 0, `a key frame on layer ${target} after requestKeyFrame('${target}')`);
     result.keyFrameLayer = target;
     if (loss > 0) {
       // Under loss: go on until some layer's gap was NACKed and repaired by RTX (bounded).
