@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 
 import { MediaStream, MediaStreamTrack, RTCPeerConnection, type RTCTrackEvent } from '../src/index.js';
 import type { BenchSection } from './harness.js';
+import { type NdcModule, type WeriftModule, type WeriftPc, ndcLoopbackPair, weriftLoopbackPair, weriftNegotiate } from './peer-stacks.js';
 
 interface Pair {
   /** Resolves with ms from createOffer to both sides connected. */
@@ -26,26 +27,21 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 function omnirtcPair(): Pair {
   const a = new RTCPeerConnection({ iceAddresses: ['127.0.0.1'] });
   const b = new RTCPeerConnection({ iceAddresses: ['127.0.0.1'] });
-  const withDc = (a as unknown as { createDataChannel?: (l: string) => unknown }).createDataChannel;
   const t0 = performance.now();
   const up = (pc: RTCPeerConnection): Promise<void> =>
     new Promise((resolve) => pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected' && resolve()));
-  a.addEventListener('icecandidate', (e) => void b.addIceCandidate((e as unknown as { candidate: RTCIceCandidateInit | null }).candidate).catch(() => undefined));
-  b.addEventListener('icecandidate', (e) => void a.addIceCandidate((e as unknown as { candidate: RTCIceCandidateInit | null }).candidate).catch(() => undefined));
-  const opened: Promise<unknown>[] = [];
-  if (withDc) {
-    const dc = withDc.call(a, 'bench') as EventTarget & { readyState: string };
-    opened.push(new Promise<void>((r) => dc.addEventListener('open', () => r())));
-    opened.push(
-      new Promise<void>((r) =>
-        b.addEventListener('datachannel', (e) => {
-          const ch = (e as unknown as { channel: EventTarget & { readyState: string } }).channel;
-          if (ch.readyState === 'open') r();
-          else ch.addEventListener('open', () => r());
-        }),
-      ),
-    );
-  } else a.addTransceiver('audio');
+  a.onicecandidate = (e) => void b.addIceCandidate(e.candidate).catch(() => undefined);
+  b.onicecandidate = (e) => void a.addIceCandidate(e.candidate).catch(() => undefined);
+  const dc = a.createDataChannel('bench');
+  const opened = [
+    new Promise<void>((r) => dc.addEventListener('open', () => r(), { once: true })),
+    new Promise<void>((r) => {
+      b.ondatachannel = (e) => {
+        if (e.channel.readyState === 'open') r();
+        else e.channel.addEventListener('open', () => r(), { once: true });
+      };
+    }),
+  ];
   const connected = (async () => {
     const both = Promise.all([up(a), up(b)]);
     await a.setLocalDescription(await a.createOffer());
@@ -67,56 +63,22 @@ function omnirtcPair(): Pair {
   };
 }
 
-interface WeriftPc {
-  createDataChannel(label: string): unknown;
-  createOffer(): Promise<unknown>;
-  createAnswer(): Promise<unknown>;
-  setLocalDescription(d: unknown): Promise<unknown>;
-  setRemoteDescription(d: unknown): Promise<unknown>;
-  addIceCandidate(c: unknown): Promise<void>;
-  localDescription: unknown;
-  connectionState: string;
-  onIceCandidate: { subscribe(cb: (c: unknown) => void): void };
-  connectionStateChange: { subscribe(cb: (s: string) => void): void };
-  close(): Promise<void>;
-}
-
-function weriftPair(werift: { RTCPeerConnection: new (c: unknown) => WeriftPc }): Pair {
-  // DESIGN.md "Real peers": werift skips loopback unless told, and defaults to a public STUN server.
-  const cfg = { iceServers: [], iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'], iceInterfaceAddresses: { udp4: '127.0.0.1' } };
-  const a = new werift.RTCPeerConnection(cfg);
-  const b = new werift.RTCPeerConnection(cfg);
+function weriftPair(werift: WeriftModule): Pair {
+  const [a, b] = weriftLoopbackPair(werift);
   const t0 = performance.now();
-  a.onIceCandidate.subscribe((c) => c && void b.addIceCandidate(c).catch(() => undefined));
-  b.onIceCandidate.subscribe((c) => c && void a.addIceCandidate(c).catch(() => undefined));
   const up = (pc: WeriftPc): Promise<void> => new Promise((resolve) => pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve()));
   a.createDataChannel('bench');
   const connected = (async () => {
     const both = Promise.all([up(a), up(b)]);
-    await a.setLocalDescription(await a.createOffer());
-    await b.setRemoteDescription(a.localDescription);
-    await b.setLocalDescription(await b.createAnswer());
-    await a.setRemoteDescription(b.localDescription);
+    await weriftNegotiate(a, b);
     await both;
     return performance.now() - t0;
   })();
   return { connected, close: () => void Promise.all([a.close(), b.close()]).catch(() => undefined) };
 }
 
-interface NdcPc {
-  onLocalDescription(cb: (sdp: string, type: string) => void): void;
-  onLocalCandidate(cb: (c: string, mid: string) => void): void;
-  onStateChange(cb: (s: string) => void): void;
-  setRemoteDescription(sdp: string, type: string): void;
-  addRemoteCandidate(c: string, mid: string): void;
-  createDataChannel(label: string): unknown;
-  close(): void;
-}
-
-function ndcPair(ndc: { PeerConnection: new (name: string, c: unknown) => NdcPc }): Pair {
-  const cfg = { iceServers: [], bindAddress: '127.0.0.1' };
-  const a = new ndc.PeerConnection('a', cfg);
-  const b = new ndc.PeerConnection('b', cfg);
+function ndcPair(ndc: NdcModule): Pair {
+  const [a, b] = ndcLoopbackPair(ndc);
   const t0 = performance.now();
   const states = { a: false, b: false };
   let done: (ms: number) => void = () => undefined;
@@ -134,22 +96,6 @@ function ndcPair(ndc: { PeerConnection: new (name: string, c: unknown) => NdcPc 
     states.b = s === 'connected' || states.b;
     check();
   });
-  // libdatachannel refuses a candidate before the description: hold them until it is set.
-  const link = (from: NdcPc, to: NdcPc): void => {
-    let described = false;
-    const held: [string, string][] = [];
-    from.onLocalDescription((sdp, type) => {
-      to.setRemoteDescription(sdp, type);
-      described = true;
-      for (const [c, mid] of held.splice(0)) to.addRemoteCandidate(c, mid);
-    });
-    from.onLocalCandidate((c, mid) => {
-      if (described) to.addRemoteCandidate(c, mid);
-      else held.push([c, mid]);
-    });
-  };
-  link(a, b);
-  link(b, a);
   a.createDataChannel('bench');
   return {
     connected,
@@ -366,13 +312,13 @@ async function forwardingCost(mbps: number, seconds: number): Promise<{ delivere
 function stackList(lines: string[]): { name: string; make: () => Pair }[] {
   const stacks: { name: string; make: () => Pair }[] = [{ name: 'omnirtc', make: omnirtcPair }];
   try {
-    const werift = require('werift') as { RTCPeerConnection: new (c: unknown) => WeriftPc };
+    const werift = require('werift') as WeriftModule;
     stacks.push({ name: 'werift', make: () => weriftPair(werift) });
   } catch {
     lines.push('werift is not installed: its row is missing.');
   }
   try {
-    const n = require('node-datachannel') as { PeerConnection: new (name: string, c: unknown) => NdcPc };
+    const n = require('node-datachannel') as NdcModule;
     stacks.push({ name: 'node-datachannel', make: () => ndcPair(n) });
   } catch {
     lines.push('node-datachannel is not installed: its row is missing.');
@@ -383,9 +329,8 @@ function stackList(lines: string[]): { name: string; make: () => Pair }[] {
 export async function run(): Promise<BenchSection> {
   const lines: string[] = [];
   const stacks = stackList(lines);
-  const omniDc = typeof (RTCPeerConnection.prototype as unknown as { createDataChannel?: unknown }).createDataChannel === 'function';
   lines.push(
-    `Two peers in one process over 127.0.0.1 UDP with trickle ICE; each pair negotiates one data channel${omniDc ? '' : ' (omnirtc: one audio transceiver — its data channels had not landed when this ran)'}. Memory: in a fresh \`node --expose-gc\` process per stack (this file bundled by esbuild as the package ships), ${MEMORY_WARM_PAIRS} pairs kept alive first, then ${MEMORY_PAIRS} more pairs connected with their channel open and left idle for 1 s; forced GC before each reading (not for node-datachannel, which crashes under gc()); deltas divided by ${MEMORY_PAIRS}; the median-RSS run of ${MEMORY_RUNS}. A pair is two RTCPeerConnections: per connection is half.`,
+    `Two peers in one process over 127.0.0.1 UDP with trickle ICE; each pair negotiates one data channel. Memory: in a fresh \`node --expose-gc\` process per stack (this file bundled by esbuild as the package ships), ${MEMORY_WARM_PAIRS} pairs kept alive first, then ${MEMORY_PAIRS} more pairs connected with their channel open and left idle for 1 s; forced GC before each reading (not for node-datachannel, which crashes under gc()); deltas divided by ${MEMORY_PAIRS}; the median-RSS run of ${MEMORY_RUNS}. A pair is two RTCPeerConnections: per connection is half.`,
     '',
     '| stack | median ms to connected | min | max | RSS KiB/pair | RSS KiB/connection | heap KiB/pair | external KiB/pair | × omnirtc (time) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',

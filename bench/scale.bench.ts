@@ -17,6 +17,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 import { RTCPeerConnection } from '../src/index.js';
 import type { BenchSection } from './harness.js';
+import { type NdcChannel, type NdcModule, type WeriftModule, ndcLoopbackPair, weriftLoopbackPair, weriftNegotiate } from './peer-stacks.js';
 
 const require = createRequire(import.meta.url);
 
@@ -81,32 +82,8 @@ function omnirtcPair(): ScalePair {
   };
 }
 
-interface WeriftChannel {
-  readyState: string;
-  send(d: string): void;
-  stateChanged: { subscribe(cb: (s: string) => void): void };
-  onMessage: { subscribe(cb: (m: unknown) => void): void };
-}
-interface WeriftPc {
-  createDataChannel(label: string): WeriftChannel;
-  createOffer(): Promise<unknown>;
-  createAnswer(): Promise<unknown>;
-  setLocalDescription(d: unknown): Promise<unknown>;
-  setRemoteDescription(d: unknown): Promise<unknown>;
-  addIceCandidate(c: unknown): Promise<void>;
-  localDescription: unknown;
-  onIceCandidate: { subscribe(cb: (c: unknown) => void): void };
-  onDataChannel: { subscribe(cb: (dc: WeriftChannel) => void): void };
-  close(): Promise<void>;
-}
-
-function weriftPair(werift: { RTCPeerConnection: new (c: unknown) => WeriftPc }): ScalePair {
-  // DESIGN.md "Real peers": werift skips loopback unless told, and defaults to a public STUN server.
-  const cfg = { iceServers: [], iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'], iceInterfaceAddresses: { udp4: '127.0.0.1' } };
-  const a = new werift.RTCPeerConnection(cfg);
-  const b = new werift.RTCPeerConnection(cfg);
-  a.onIceCandidate.subscribe((c) => c && void b.addIceCandidate(c).catch(() => undefined));
-  b.onIceCandidate.subscribe((c) => c && void a.addIceCandidate(c).catch(() => undefined));
+function weriftPair(werift: WeriftModule): ScalePair {
+  const [a, b] = weriftLoopbackPair(werift);
   const dc = a.createDataChannel('scale');
   let got = 0;
   const opened = new Promise<void>((r) => dc.stateChanged.subscribe((s) => s === 'open' && r()));
@@ -120,49 +97,14 @@ function weriftPair(werift: { RTCPeerConnection: new (c: unknown) => WeriftPc })
     }),
   );
   const ready = (async () => {
-    await a.setLocalDescription(await a.createOffer());
-    await b.setRemoteDescription(a.localDescription);
-    await b.setLocalDescription(await b.createAnswer());
-    await a.setRemoteDescription(b.localDescription);
+    await weriftNegotiate(a, b);
     await Promise.all([opened, remote]);
   })();
   return { ready, send: (t) => dc.send(t), received: () => got, close: () => void Promise.all([a.close(), b.close()]).catch(() => undefined) };
 }
 
-interface NdcChannel {
-  sendMessage(m: string): boolean;
-  isOpen(): boolean;
-  onOpen(cb: () => void): void;
-  onMessage(cb: (m: unknown) => void): void;
-}
-interface NdcPc {
-  onLocalDescription(cb: (sdp: string, type: string) => void): void;
-  onLocalCandidate(cb: (c: string, mid: string) => void): void;
-  onDataChannel(cb: (dc: NdcChannel) => void): void;
-  setRemoteDescription(sdp: string, type: string): void;
-  addRemoteCandidate(c: string, mid: string): void;
-  createDataChannel(label: string): NdcChannel;
-  close(): void;
-}
-
-function ndcPair(ndc: { PeerConnection: new (name: string, c: unknown) => NdcPc }): ScalePair {
-  const cfg = { iceServers: [], bindAddress: '127.0.0.1' };
-  const a = new ndc.PeerConnection('a', cfg);
-  const b = new ndc.PeerConnection('b', cfg);
-  // libdatachannel refuses a candidate before the description: hold them until it is set.
-  const link = (from: NdcPc, to: NdcPc): void => {
-    let described = false;
-    const held: [string, string][] = [];
-    from.onLocalDescription((sdp, type) => {
-      to.setRemoteDescription(sdp, type);
-      described = true;
-      for (const [c, mid] of held.splice(0)) to.addRemoteCandidate(c, mid);
-    });
-    from.onLocalCandidate((c, mid) => {
-      if (described) to.addRemoteCandidate(c, mid);
-      else held.push([c, mid]);
-    });
-  };
+function ndcPair(ndc: NdcModule): ScalePair {
+  const [a, b] = ndcLoopbackPair(ndc);
   let got = 0;
   // node-datachannel closes a channel whose JS object is collected: the pair holds both.
   let answererChannel: NdcChannel | undefined;
@@ -176,8 +118,6 @@ function ndcPair(ndc: { PeerConnection: new (name: string, c: unknown) => NdcPc 
       r();
     }),
   );
-  link(a, b);
-  link(b, a);
   const dc = a.createDataChannel('scale');
   const opened = new Promise<void>((r) => dc.onOpen(() => r()));
   return {
@@ -194,10 +134,10 @@ function ndcPair(ndc: { PeerConnection: new (name: string, c: unknown) => NdcPc 
 function factory(name: StackName): () => ScalePair {
   if (name === 'omnirtc') return omnirtcPair;
   if (name === 'werift') {
-    const werift = require('werift') as { RTCPeerConnection: new (c: unknown) => WeriftPc };
+    const werift = require('werift') as WeriftModule;
     return () => weriftPair(werift);
   }
-  const ndc = require('node-datachannel') as { PeerConnection: new (name: string, c: unknown) => NdcPc };
+  const ndc = require('node-datachannel') as NdcModule;
   return () => ndcPair(ndc);
 }
 
