@@ -1,18 +1,10 @@
-import { RTCPeerConnection, type RTCDataChannel, type RTCPeerConnectionIceEvent } from '../../src/webrtc/index';
-import { coturnForSuite } from './turn-server';
+import { RTCPeerConnection } from '../../src/webrtc/index';
+import { coturnForSuite, relayedChannel } from './turn-server';
 
 // Two omnirtc peers forced through a real coturn on 127.0.0.1 (iceServers with turn: URLs,
 // iceTransportPolicy "relay"): relay candidates only, the selected pair is relayed, and a
 // data channel carries messages over it. Needs Debian `coturn`.
 const coturn = coturnForSuite();
-
-function trickle(from: RTCPeerConnection, to: RTCPeerConnection, types: string[]): void {
-  from.addEventListener('icecandidate', (e) => {
-    const c = (e as RTCPeerConnectionIceEvent).candidate;
-    if (c?.type) types.push(c.type);
-    void to.addIceCandidate(c).catch(() => undefined);
-  });
-}
 
 describe('omnirtc through TURN (relay only)', () => {
   it('wrong TURN credentials: icecandidateerror, no relay candidate, gathering completes', async () => {
@@ -62,25 +54,14 @@ describe('omnirtc through TURN (relay only)', () => {
     };
     const a = new RTCPeerConnection(config);
     const b = new RTCPeerConnection(config);
-    const types: string[] = [];
     try {
-      trickle(a, b, types);
-      trickle(b, a, types);
-      const dc = a.createDataChannel('relay');
-      const remote = new Promise<RTCDataChannel>((resolve) => {
-        b.ondatachannel = (e) => resolve(e.channel);
-      });
-      await a.setLocalDescription();
-      await b.setRemoteDescription(a.localDescription!);
-      await b.setLocalDescription();
-      await a.setRemoteDescription(b.localDescription!);
-      const rc = await remote;
-      if (dc.readyState !== 'open') await new Promise((r) => dc.addEventListener('open', r, { once: true }));
+      const { dc, rc, candidates } = await relayedChannel(a, b, 'relay');
+      const types = (): string[] => candidates.map((c) => c.type ?? '');
       const got = new Promise((resolve) => rc.addEventListener('message', (e) => resolve((e as MessageEvent).data), { once: true }));
       dc.send('through the relay');
       expect(await got).toBe('through the relay');
-      expect(types.length).toBeGreaterThan(0);
-      expect(new Set(types)).toEqual(new Set(['relay']));
+      expect(types().length).toBeGreaterThan(0);
+      expect(new Set(types())).toEqual(new Set(['relay']));
       const pair = a.sctp?.transport.iceTransport.getSelectedCandidatePair();
       expect(pair?.local.type).toBe('relay');
       const stats = [...(await a.getStats()).values()];

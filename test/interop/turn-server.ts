@@ -5,6 +5,7 @@ import { createSocket } from 'node:dgram';
 import { rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { StunClass, StunMethod, decodeStunMessage, encodeStunMessage, isStunMessage, newTransactionId } from '../../src/stun/index';
+import type { RTCDataChannel, RTCIceCandidate, RTCPeerConnection } from '../../src/webrtc/index';
 
 export interface Coturn {
   port: number;
@@ -154,4 +155,33 @@ export function coturnForSuite(): () => Coturn {
     if (!coturn) throw new Error('coturn did not start (see the beforeAll error)');
     return coturn;
   };
+}
+
+/**
+ * Connects two peers (made with a relay-only configuration) through their ICE servers: candidates
+ * trickle both ways and are collected in `candidates` (it keeps growing), a data channel `label`
+ * from `a` is open at both ends when this resolves.
+ */
+export async function relayedChannel(a: RTCPeerConnection, b: RTCPeerConnection, label: string): Promise<{ dc: RTCDataChannel; rc: RTCDataChannel; candidates: RTCIceCandidate[] }> {
+  const candidates: RTCIceCandidate[] = [];
+  for (const [from, to] of [
+    [a, b],
+    [b, a],
+  ]) {
+    from.onicecandidate = (e) => {
+      if (e.candidate?.type) candidates.push(e.candidate);
+      void to.addIceCandidate(e.candidate).catch(() => undefined);
+    };
+  }
+  const dc = a.createDataChannel(label);
+  const remote = new Promise<RTCDataChannel>((resolve) => {
+    b.ondatachannel = (e) => resolve(e.channel);
+  });
+  await a.setLocalDescription();
+  await b.setRemoteDescription(a.localDescription!);
+  await b.setLocalDescription();
+  await a.setRemoteDescription(b.localDescription!);
+  const rc = await remote;
+  if (dc.readyState !== 'open') await new Promise((r) => dc.addEventListener('open', r, { once: true }));
+  return { dc, rc, candidates };
 }

@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import { StunAttr, StunClass, StunMethod, decodeStunMessage, encodeStunMessage, encodeXorAddress, isStunMessage } from '../../src/stun/index';
 import { nodeAdapter } from '../../src/runtime/node';
 import { iceTurnServerOf, normalizeConfiguration, parseIceServerUrl, turnTransportOf } from '../../src/webrtc/configuration';
-import { RTCPeerConnection, type RTCDataChannel, type RTCPeerConnectionIceEvent } from '../../src/webrtc/index';
-import { type Coturn, startCoturn } from './turn-server';
+import { RTCPeerConnection } from '../../src/webrtc/index';
+import { type Coturn, relayedChannel, startCoturn } from './turn-server';
 import { type TlsTestPki, makeTlsTestPki } from './turn-tls-certs';
 
 // TURN over TLS (turns:, RFC 7065; RFC 8656 §3.1) against a real coturn with a TLS listener
@@ -48,14 +48,6 @@ async function gatherAlone(pc: RTCPeerConnection): Promise<{ types: string[]; er
   return { types, errors };
 }
 
-function trickle(from: RTCPeerConnection, to: RTCPeerConnection, types: string[]): void {
-  from.addEventListener('icecandidate', (e) => {
-    const c = (e as RTCPeerConnectionIceEvent).candidate;
-    if (c?.type) types.push(`${c.type}/${c.relayProtocol}`);
-    void to.addIceCandidate(c).catch(() => undefined);
-  });
-}
-
 describe('omnirtc through TURN over TLS (turns:)', () => {
   it.each([['localhost'], ['127.0.0.1']])('turns:%s with the private CA: relay over TLS, relayed pair, data channel both ways', async (host) => {
     const config = {
@@ -66,22 +58,11 @@ describe('omnirtc through TURN over TLS (turns:)', () => {
     };
     const a = new RTCPeerConnection(config);
     const b = new RTCPeerConnection(config);
-    const types: string[] = [];
     const errors: IceError[] = [];
     a.onicecandidateerror = (e) => errors.push(e as unknown as IceError);
     try {
-      trickle(a, b, types);
-      trickle(b, a, types);
-      const dc = a.createDataChannel('relay-tls');
-      const remote = new Promise<RTCDataChannel>((resolve) => {
-        b.ondatachannel = (e) => resolve(e.channel);
-      });
-      await a.setLocalDescription();
-      await b.setRemoteDescription(a.localDescription!);
-      await b.setLocalDescription();
-      await a.setRemoteDescription(b.localDescription!);
-      const rc = await remote;
-      if (dc.readyState !== 'open') await new Promise((r) => dc.addEventListener('open', r, { once: true }));
+      const { dc, rc, candidates } = await relayedChannel(a, b, 'relay-tls');
+      const types = (): string[] => candidates.map((c) => `${c.type}/${c.relayProtocol}`);
       const got = new Promise((resolve) => rc.addEventListener('message', (e) => resolve((e as MessageEvent).data), { once: true }));
       dc.send('through the TLS relay');
       expect(await got).toBe('through the TLS relay');
@@ -90,7 +71,7 @@ describe('omnirtc through TURN over TLS (turns:)', () => {
       expect(await back).toBe('and back');
       expect(errors).toEqual([]);
       // W3C RTCIceCandidate.relayProtocol on the icecandidate events and the selected pair.
-      expect(new Set(types)).toEqual(new Set(['relay/tls']));
+      expect(new Set(types())).toEqual(new Set(['relay/tls']));
       const pair = a.sctp?.transport.iceTransport.getSelectedCandidatePair();
       expect([pair?.local.type, pair?.local.relayProtocol, pair?.remote.relayProtocol]).toEqual(['relay', 'tls', null]);
       expect(a.getConfiguration().iceTlsCaCertificates).toEqual([pki.caPem]);
